@@ -1,0 +1,186 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+
+/** Kysely table types; they mirror the migrations in `./migrations`. */
+type Timestamp = ColumnType<Date, Date, Date>
+
+export interface OrganisationsTable {
+  id: string
+  name: string
+  vip_level: string
+  service_package: string
+  region: string | null
+  notes: string | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface UsersTable {
+  id: string
+  name: string
+  email: string | null
+  phone: string | null
+  wechat_open_id: string | null
+  app_user_id: string | null
+  roles: string[]
+  tier: string | null
+  organisation_id: string | null
+  is_org_admin: Generated<boolean>
+  locale: Generated<string>
+  time_zone: Generated<string>
+  password_hash: string | null
+  is_active: Generated<boolean>
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface GroupsTable {
+  id: string
+  name: string
+  description: string | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface GroupMembersTable {
+  group_id: string
+  user_id: string
+}
+
+export interface CategoriesTable {
+  id: string
+  parent_id: string | null
+  name_zh: string
+  name_en: string
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface TicketsTable {
+  id: string
+  number: string
+  subject: string
+  description: string
+  type: string
+  severity: string
+  status: string
+  channel: string
+  category_id: string | null
+  organisation_id: string | null
+  requester_id: string
+  owner_id: string | null
+  assignee_id: string | null
+  group_id: string | null
+  tags: string[]
+  received_at: Timestamp
+  accepted_at: Date | null
+  first_response_at: Date | null
+  resolved_at: Date | null
+  closed_at: Date | null
+  reopen_count: Generated<number>
+  transfer_count: Generated<number>
+  created_by: string
+  created_at: Timestamp
+  updated_at: Timestamp
+  search_public: string
+  search_internal: Generated<string>
+}
+
+export interface TicketWatchersTable {
+  ticket_id: string
+  user_id: string
+}
+
+export interface MessagesTable {
+  id: string
+  ticket_id: string
+  author_id: string
+  visibility: string
+  body: string
+  channel: string
+  created_at: Timestamp
+}
+
+export interface AttachmentsTable {
+  id: string
+  message_id: string | null
+  uploaded_by: string
+  filename: string
+  content_type: string
+  size_bytes: number
+  sha256: string
+  storage_key: string
+  created_at: Timestamp
+}
+
+export interface EventsTable {
+  id: Generated<string>
+  type: string
+  entity_type: string
+  entity_id: string
+  ticket_id: string | null
+  actor_id: string
+  reason: string | null
+  data: ColumnType<unknown, string, string>
+  occurred_at: Timestamp
+}
+
+export interface SessionsTable {
+  id: string
+  user_id: string
+  csrf_token: string
+  created_at: Timestamp
+  expires_at: Timestamp
+}
+
+export interface ApiTokensTable {
+  id: string
+  user_id: string
+  name: string
+  token_hash: string
+  prefix: string
+  created_at: Timestamp
+  last_used_at: Date | null
+  revoked_at: Date | null
+}
+
+export interface IdempotencyKeysTable {
+  actor_id: string
+  key: string
+  request_hash: string
+  ticket_id: string
+  created_at: Timestamp
+}
+
+export interface SettingsTable {
+  key: string
+  value: ColumnType<unknown, string, string>
+  updated_at: Timestamp
+}
+
+export interface Database {
+  organisations: OrganisationsTable
+  users: UsersTable
+  groups: GroupsTable
+  group_members: GroupMembersTable
+  categories: CategoriesTable
+  tickets: TicketsTable
+  ticket_watchers: TicketWatchersTable
+  messages: MessagesTable
+  attachments: AttachmentsTable
+  events: EventsTable
+  sessions: SessionsTable
+  api_tokens: ApiTokensTable
+  idempotency_keys: IdempotencyKeysTable
+  settings: SettingsTable
+}
+
+export type TicketRow = Selectable<TicketsTable>
+export type NewTicketRow = Insertable<TicketsTable>
+export type TicketUpdate = Updateable<TicketsTable>
+export type UserRow = Selectable<UsersTable>
+export type OrganisationRow = Selectable<OrganisationsTable>
+export type GroupRow = Selectable<GroupsTable>
+export type CategoryRow = Selectable<CategoriesTable>
+export type MessageRow = Selectable<MessagesTable>
+export type AttachmentRow = Selectable<AttachmentsTable>
+export type EventRow = Selectable<EventsTable>

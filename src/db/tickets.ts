@@ -1,0 +1,191 @@
+import { type Expression, type SqlBool, sql } from 'kysely'
+import type { TicketScope } from '../domain/policy/policy.ts'
+import type { Db } from './connection.ts'
+import type { NewTicketRow, TicketRow, TicketUpdate } from './schema.ts'
+
+/** A ticket row with its watchers, as the use cases need it. */
+export interface TicketRecord extends Omit<TicketRow, 'search_public' | 'search_internal'> {
+  readonly watcher_ids: string[]
+}
+
+const TICKET_COLUMNS = [
+  'id', 'number', 'subject', 'description', 'type', 'severity', 'status', 'channel', 'category_id', 'organisation_id',
+  'requester_id', 'owner_id', 'assignee_id', 'group_id', 'tags', 'received_at', 'accepted_at', 'first_response_at',
+  'resolved_at', 'closed_at', 'reopen_count', 'transfer_count', 'created_by', 'created_at', 'updated_at',
+] as const
+
+/** Next ticket serial; a sequence, so concurrent creations never wait on each other (gaps are possible). */
+export async function nextTicketSerial(trx: Db): Promise<number> {
+  const { rows } = await sql<{ value: string | number }>`SELECT nextval('ticket_number_seq') AS value`.execute(trx)
+  return Number(rows[0]?.value)
+}
+
+/** Inserts a ticket; `words` (already segmented) become its public search vector. */
+export async function insertTicket(trx: Db, row: Omit<NewTicketRow, 'search_public'>, words: string, watcherIds: readonly string[]): Promise<void> {
+  await trx
+    .insertInto('tickets')
+    .values({ ...row, search_public: sql<string>`strip(to_tsvector('simple', ${words}))` })
+    .execute()
+  await replaceWatchers(trx, row.id, watcherIds)
+}
+
+export async function replaceWatchers(trx: Db, ticketId: string, watcherIds: readonly string[]): Promise<void> {
+  await trx.deleteFrom('ticket_watchers').where('ticket_id', '=', ticketId).execute()
+  if (watcherIds.length > 0) {
+    await trx.insertInto('ticket_watchers').values(watcherIds.map((userId) => ({ ticket_id: ticketId, user_id: userId }))).execute()
+  }
+}
+
+/** Loads one ticket; `forUpdate` locks its row for the rest of the transaction. */
+export async function findTicket(trx: Db, id: string, options: { forUpdate?: boolean } = {}): Promise<TicketRecord | undefined> {
+  let query = trx
+    .selectFrom('tickets')
+    .select(TICKET_COLUMNS)
+    .select((eb) =>
+      eb.fn
+        .coalesce(
+          eb.selectFrom('ticket_watchers').select(sql<string[]>`array_agg(user_id)`.as('ids')).whereRef('ticket_watchers.ticket_id', '=', 'tickets.id'),
+          sql<string[]>`'{}'::uuid[]`,
+        )
+        .as('watcher_ids'),
+    )
+    .where('id', '=', id)
+  if (options.forUpdate === true) query = query.forUpdate()
+  const row = await query.executeTakeFirst()
+  return row as TicketRecord | undefined
+}
+
+export async function updateTicket(trx: Db, id: string, patch: TicketUpdate): Promise<void> {
+  await trx.updateTable('tickets').set(patch).where('id', '=', id).execute()
+}
+
+/** Adds words to a ticket's search vector (public or internal), without positions to keep it small. */
+export async function appendSearchWords(trx: Db, id: string, visibility: 'public' | 'internal', words: string): Promise<void> {
+  if (words === '') return
+  if (visibility === 'public') {
+    await sql`UPDATE tickets SET search_public = search_public || strip(to_tsvector('simple', ${words})) WHERE id = ${id}`.execute(trx)
+  } else {
+    await sql`UPDATE tickets SET search_internal = search_internal || strip(to_tsvector('simple', ${words})) WHERE id = ${id}`.execute(trx)
+  }
+}
+
+export const TICKET_SORTS = ['-receivedAt', 'receivedAt', '-updatedAt', 'updatedAt', 'severity'] as const
+export type TicketSort = (typeof TICKET_SORTS)[number]
+
+const SORT_COLUMNS: Record<TicketSort, { readonly columns: readonly ('received_at' | 'updated_at' | 'severity' | 'id')[]; readonly descending: boolean }> = {
+  '-receivedAt': { columns: ['received_at', 'id'], descending: true },
+  receivedAt: { columns: ['received_at', 'id'], descending: false },
+  '-updatedAt': { columns: ['updated_at', 'id'], descending: true },
+  updatedAt: { columns: ['updated_at', 'id'], descending: false },
+  severity: { columns: ['severity', 'received_at', 'id'], descending: false },
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** Whether `key` has the shape of a sort key of `sort` (a cursor from a client is not trusted). */
+export function isValidSortKey(sort: TicketSort, key: readonly unknown[]): boolean {
+  const { columns } = SORT_COLUMNS[sort]
+  return (
+    key.length === columns.length &&
+    columns.every((column, index) => {
+      const value = key[index]
+      if (typeof value !== 'string') return false
+      if (column === 'id') return UUID.test(value)
+      if (column === 'severity') return /^P[1-4]$/.test(value)
+      return /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(value) && !Number.isNaN(Date.parse(value))
+    })
+  )
+}
+
+export interface TicketListFilter {
+  readonly statuses?: readonly string[]
+  readonly severities?: readonly string[]
+  readonly types?: readonly string[]
+  /** A user id, or null for unassigned. */
+  readonly assigneeId?: string | null
+  /** A group id, or null for tickets without a group. */
+  readonly groupId?: string | null
+  readonly requesterId?: string
+  readonly organisationId?: string
+  readonly tag?: string
+  /** Query words (already segmented); each must match. */
+  readonly words?: readonly string[]
+  /** Whether internal notes count for the text match. */
+  readonly searchInternal: boolean
+}
+
+export interface TicketPage {
+  readonly rows: TicketRecord[]
+  /** Sort-key values of the last row, when there may be more. */
+  readonly lastKey: unknown[] | null
+}
+
+/** Lists tickets visible in `scope`, filtered and sorted, one keyset page after `afterKey`. */
+export async function listTickets(
+  trx: Db,
+  scope: TicketScope,
+  filter: TicketListFilter,
+  sort: TicketSort,
+  afterKey: readonly unknown[] | null,
+  limit: number,
+): Promise<TicketPage> {
+  const { columns, descending } = SORT_COLUMNS[sort]
+  let query = trx
+    .selectFrom('tickets')
+    .select(TICKET_COLUMNS)
+    .select(sql<string[]>`array(SELECT user_id FROM ticket_watchers w WHERE w.ticket_id = tickets.id)`.as('watcher_ids'))
+    .where((eb) => {
+      const conditions: Expression<SqlBool>[] = [scopeCondition(scope)]
+      if (filter.statuses !== undefined && filter.statuses.length > 0) conditions.push(eb('status', 'in', [...filter.statuses]))
+      if (filter.severities !== undefined && filter.severities.length > 0) conditions.push(eb('severity', 'in', [...filter.severities]))
+      if (filter.types !== undefined && filter.types.length > 0) conditions.push(eb('type', 'in', [...filter.types]))
+      if (filter.assigneeId !== undefined) conditions.push(filter.assigneeId === null ? eb('assignee_id', 'is', null) : eb('assignee_id', '=', filter.assigneeId))
+      if (filter.groupId !== undefined) conditions.push(filter.groupId === null ? eb('group_id', 'is', null) : eb('group_id', '=', filter.groupId))
+      if (filter.requesterId !== undefined) conditions.push(eb('requester_id', '=', filter.requesterId))
+      if (filter.organisationId !== undefined) conditions.push(eb('organisation_id', '=', filter.organisationId))
+      if (filter.tag !== undefined) conditions.push(sql<SqlBool>`tags @> ARRAY[${filter.tag}]::text[]`)
+      if (filter.words !== undefined && filter.words.length > 0) {
+        const query = sql`plainto_tsquery('simple', ${filter.words.join(' ')})`
+        conditions.push(
+          filter.searchInternal
+            ? sql<SqlBool>`(search_public @@ ${query} OR search_internal @@ ${query})`
+            : sql<SqlBool>`search_public @@ ${query}`,
+        )
+      }
+      if (afterKey !== null) {
+        const left = sql.join(columns.map((column) => sql.ref(column)))
+        const right = sql.join(afterKey.map((value, index) => (columns[index] === 'received_at' || columns[index] === 'updated_at' ? sql`${value}::timestamptz` : sql`${value}`)))
+        conditions.push(descending ? sql<SqlBool>`(${left}) < (${right})` : sql<SqlBool>`(${left}) > (${right})`)
+      }
+      return eb.and(conditions)
+    })
+  for (const column of columns) query = query.orderBy(column, descending ? 'desc' : 'asc')
+  const rows = (await query.limit(limit + 1).execute()) as TicketRecord[]
+  const hasMore = rows.length > limit
+  const page = hasMore ? rows.slice(0, limit) : rows
+  const last = page.at(-1)
+  const lastKey = hasMore && last !== undefined ? columns.map((column) => serialiseKey(last[column])) : null
+  return { rows: page, lastKey }
+}
+
+function serialiseKey(value: unknown): unknown {
+  return value instanceof Date ? value.toISOString() : value
+}
+
+function scopeCondition(scope: TicketScope): Expression<SqlBool> {
+  switch (scope.kind) {
+    case 'all':
+      return sql<SqlBool>`true`
+    case 'none':
+      return sql<SqlBool>`false`
+    case 'requester':
+      return scope.organisationId === null
+        ? sql<SqlBool>`requester_id = ${scope.userId}`
+        : sql<SqlBool>`(requester_id = ${scope.userId} OR organisation_id = ${scope.organisationId})`
+    case 'agent': {
+      const groups = scope.groupIds.length > 0 ? sql`group_id = ANY(${sql.val([...scope.groupIds])}::uuid[]) OR ` : sql``
+      return sql<SqlBool>`(group_id IS NULL OR ${groups}assignee_id = ${scope.userId} OR owner_id = ${scope.userId}
+        OR EXISTS (SELECT 1 FROM ticket_watchers w WHERE w.ticket_id = tickets.id AND w.user_id = ${scope.userId}))`
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import fastifyCookie from '@fastify/cookie'
+import fastifyMultipart from '@fastify/multipart'
+import fastifySwagger from '@fastify/swagger'
+import fastifySwaggerUi from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { sql } from 'kysely'
+import type { ServiceDeps } from '../services/deps.ts'
+import { registerAuth } from './auth.ts'
+import { handleError } from './error-handler.ts'
+import { accountRoutes } from './routes/account.ts'
+import { attachmentRoutes } from './routes/attachments.ts'
+import { authRoutes } from './routes/auth.ts'
+import { directoryRoutes } from './routes/directory.ts'
+import { customerRoutes, userRoutes } from './routes/people.ts'
+import { ticketRoutes } from './routes/tickets.ts'
+import { validatorCompiler } from './validation.ts'
+
+export interface AppOptions {
+  readonly logger?: boolean | { level: string }
+}
+
+/** Builds the HTTP application: every route under `/api/v1`, the OpenAPI document and its page. */
+export async function buildApp(deps: ServiceDeps, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: deps.config.bodyLimitBytes,
+    // Behind a proxy the real client address comes from X-Forwarded-For; off unless configured.
+    trustProxy: process.env.TRUST_PROXY === 'true',
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.setValidatorCompiler(validatorCompiler)
+  app.setErrorHandler(handleError)
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } })
+  })
+
+  await app.register(fastifyCookie)
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: deps.config.attachmentLimitBytes, files: 1, fields: 5, parts: 6, fieldSize: 1024 },
+  })
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Loopdesk API',
+        version: '1',
+        description:
+          'Closed-loop customer service desk. Authenticate with the session cookie from `POST /api/v1/auth/login` (and send `X-CSRF-Token` on changes) or with `Authorization: Bearer <API token>`. Errors are `{ "error": { "code", "message", "fields"? } }`.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'a personal API token (ldt_…)' },
+          session: { type: 'apiKey', in: 'cookie', name: 'loopdesk_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+  })
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' })
+
+  registerAuth(app, deps)
+
+  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
+    await sql`SELECT 1`.execute(deps.db)
+    return reply.send({ status: 'ok' })
+  })
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes(deps))
+      await api.register(ticketRoutes(deps))
+      await api.register(attachmentRoutes(deps))
+      await api.register(userRoutes(deps))
+      await api.register(customerRoutes(deps))
+      await api.register(directoryRoutes(deps))
+      await api.register(accountRoutes(deps))
+    },
+    { prefix: '/api/v1' },
+  )
+  return app
+}
