@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import { type DatabaseHandle, connectDatabase } from '../../src/db/connection.ts'
+import { migrateToLatest } from '../../src/db/migrate.ts'
+
+/**
+ * A fresh, migrated database for one test file: a new database on the PostgreSQL server
+ * named by DATABASE_URL (dropped afterwards), or an in-memory PGlite when it is unset.
+ * Leftovers of earlier runs never matter.
+ */
+export interface TestDatabase extends DatabaseHandle {
+  readonly url: string | undefined
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const serverUrl = process.env.DATABASE_URL
+  if (serverUrl === undefined || serverUrl === '') {
+    const handle = await connectDatabase({ dataDir: 'memory://' })
+    await migrateToLatest(handle.db as never)
+    return { ...handle, url: undefined }
+  }
+  const name = `loopdesk_test_${randomBytes(6).toString('hex')}`
+  const admin = new pg.Client({ connectionString: serverUrl })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE ${name}`)
+  await admin.end()
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  const handle = await connectDatabase({ databaseUrl: url.toString(), poolSize: 10 })
+  await migrateToLatest(handle.db as never)
+  return {
+    ...handle,
+    url: url.toString(),
+    close: async () => {
+      await handle.close()
+      const cleanup = new pg.Client({ connectionString: serverUrl })
+      await cleanup.connect()
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      await cleanup.end()
+    },
+  }
+}
