@@ -57,6 +57,14 @@ export class ApiClient {
     return { status: response.status, body: parsed as T, headers: response.headers }
   }
 
+  /** A plain GET with the client's credentials, for binary downloads. */
+  async fetchRaw(path: string): Promise<Response> {
+    const headers: Record<string, string> = {}
+    if (this.cookie !== undefined) headers.cookie = this.cookie
+    if (this.bearer !== undefined) headers.authorization = `Bearer ${this.bearer}`
+    return fetch(`${this.baseUrl}${path}`, { headers })
+  }
+
   /** Uploads a file as multipart/form-data. */
   async upload(filename: string, content: Uint8Array, type = 'application/octet-stream'): Promise<ApiResponse> {
     const form = new FormData()
