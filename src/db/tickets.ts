@@ -20,13 +20,22 @@ export async function nextTicketSerial(trx: Db): Promise<number> {
   return Number(rows[0]?.value)
 }
 
-/** Inserts a ticket; `words` (already segmented) become its public search vector. */
-export async function insertTicket(trx: Db, row: Omit<NewTicketRow, 'search_public'>, words: string, watcherIds: readonly string[]): Promise<void> {
-  await trx
+/** Inserts a ticket and its watchers; `words` (already segmented) become its public search vector. */
+export async function insertTicket(
+  trx: Db,
+  row: Omit<NewTicketRow, 'search_public'>,
+  words: string,
+  watcherIds: readonly string[],
+): Promise<TicketRecord> {
+  const inserted = await trx
     .insertInto('tickets')
     .values({ ...row, search_public: sql<string>`strip(to_tsvector('simple', ${words}))` })
-    .execute()
-  await replaceWatchers(trx, row.id, watcherIds)
+    .returning(TICKET_COLUMNS)
+    .executeTakeFirstOrThrow()
+  if (watcherIds.length > 0) {
+    await trx.insertInto('ticket_watchers').values(watcherIds.map((userId) => ({ ticket_id: row.id, user_id: userId }))).execute()
+  }
+  return { ...inserted, watcher_ids: [...watcherIds] }
 }
 
 export async function replaceWatchers(trx: Db, ticketId: string, watcherIds: readonly string[]): Promise<void> {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { v7 as uuidv7 } from 'uuid'
 import type { Actor } from '../../domain/policy/actor.ts'
 import type { Role, Tier } from '../../domain/tickets/ticket.ts'
@@ -5,8 +6,7 @@ import { AppError } from '../../domain/shared/app-error.ts'
 import { normaliseEmail } from '../../domain/people/contact-points.ts'
 import type { Db } from '../../db/connection.ts'
 import { insertEvents } from '../../db/events.ts'
-import type { UserRow } from '../../db/schema.ts'
-import { type UserView, findUserByEmail, findUserView, groupIdsOfUser } from '../../db/users.ts'
+import { type UserView, findUserByEmail, findUserView } from '../../db/users.ts'
 import { type ServiceDeps, inTransaction } from '../deps.ts'
 import { verifyPassword } from './passwords.ts'
 import { digestSecret, newSecret } from './secrets.ts'
@@ -46,59 +46,75 @@ export async function logout(deps: ServiceDeps, sessionSecret: string): Promise<
 
 export interface Authenticated {
   readonly actor: Actor
-  readonly user: UserRow
   /** Present for cookie sessions: unsafe requests must echo it. */
   readonly csrfToken: string | null
 }
 
+/** The user and group columns that make an Actor, selected with the session or token in one query. */
+function actorColumns(via: Actor['via']) {
+  return (row: {
+    user_id: string
+    roles: string[]
+    tier: string | null
+    organisation_id: string | null
+    is_org_admin: boolean
+    group_ids: string[]
+  }): Actor => ({
+    id: row.user_id,
+    roles: row.roles as Role[],
+    tier: row.tier as Tier | null,
+    organisationId: row.organisation_id,
+    isOrgAdmin: row.is_org_admin,
+    groupIds: row.group_ids,
+    via,
+  })
+}
+
+const groupIdsOfUserColumn = sql<string[]>`array(SELECT group_id FROM group_members gm WHERE gm.user_id = users.id)`
+
 /**
- * Resolves a session cookie to its user. A session slides: used after half its life, it is
- * extended by a full lifetime, so an active user is not logged out mid-work.
+ * Resolves a session cookie to its user, in one query (it runs on every request). A session
+ * slides: used after half its life, it is extended by a full lifetime, so an active user is
+ * not signed out mid-work.
  */
 export async function authenticateSession(deps: ServiceDeps, sessionSecret: string): Promise<Authenticated | null> {
-  return inTransaction(deps, async (trx) => {
-    const now = deps.clock()
-    const id = digestSecret(sessionSecret)
-    const session = await trx.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst()
-    if (session === undefined || session.expires_at.getTime() <= now.getTime()) return null
-    const ttlMs = deps.config.sessionTtlSeconds * 1000
-    if (session.expires_at.getTime() - now.getTime() < ttlMs / 2) {
-      await trx.updateTable('sessions').set({ expires_at: new Date(now.getTime() + ttlMs) }).where('id', '=', id).execute()
-    }
-    const resolved = await actorFor(trx, session.user_id, 'session')
-    return resolved === null ? null : { ...resolved, csrfToken: session.csrf_token }
-  })
+  const now = deps.clock()
+  const id = digestSecret(sessionSecret)
+  const row = await deps.db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['sessions.user_id', 'sessions.csrf_token', 'sessions.expires_at', 'users.roles', 'users.tier', 'users.organisation_id', 'users.is_org_admin'])
+    .select(groupIdsOfUserColumn.as('group_ids'))
+    .where('sessions.id', '=', id)
+    .where('users.is_active', '=', true)
+    .executeTakeFirst()
+  if (row === undefined || row.expires_at.getTime() <= now.getTime()) return null
+  const ttlMs = deps.config.sessionTtlSeconds * 1000
+  if (row.expires_at.getTime() - now.getTime() < ttlMs / 2) {
+    await deps.db.updateTable('sessions').set({ expires_at: new Date(now.getTime() + ttlMs) }).where('id', '=', id).execute()
+  }
+  return { actor: actorColumns('session')(row), csrfToken: row.csrf_token }
 }
 
-/** Resolves a bearer API token to its user. */
+/** Resolves a bearer API token to its user, in one query. */
 export async function authenticateToken(deps: ServiceDeps, token: string): Promise<Authenticated | null> {
   if (!token.startsWith(API_TOKEN_PREFIX)) return null
-  return inTransaction(deps, async (trx) => {
-    const row = await trx.selectFrom('api_tokens').selectAll().where('token_hash', '=', digestSecret(token)).executeTakeFirst()
-    if (row === undefined || row.revoked_at !== null) return null
-    const now = deps.clock()
-    // Written at most once a minute per token, so busy integrations do not write on every call.
-    if (row.last_used_at === null || now.getTime() - row.last_used_at.getTime() > 60_000) {
-      await trx.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.id).execute()
-    }
-    const resolved = await actorFor(trx, row.user_id, 'token')
-    return resolved === null ? null : { ...resolved, csrfToken: null }
-  })
-}
-
-async function actorFor(trx: Db, userId: string, via: Actor['via']): Promise<{ actor: Actor; user: UserRow } | null> {
-  const user = await trx.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst()
-  if (user === undefined || !user.is_active) return null
-  const actor: Actor = {
-    id: user.id,
-    roles: user.roles as Role[],
-    tier: user.tier as Tier | null,
-    organisationId: user.organisation_id,
-    isOrgAdmin: user.is_org_admin,
-    groupIds: await groupIdsOfUser(trx, user.id),
-    via,
+  const row = await deps.db
+    .selectFrom('api_tokens')
+    .innerJoin('users', 'users.id', 'api_tokens.user_id')
+    .select(['api_tokens.id', 'api_tokens.user_id', 'api_tokens.last_used_at', 'users.roles', 'users.tier', 'users.organisation_id', 'users.is_org_admin'])
+    .select(groupIdsOfUserColumn.as('group_ids'))
+    .where('api_tokens.token_hash', '=', digestSecret(token))
+    .where('api_tokens.revoked_at', 'is', null)
+    .where('users.is_active', '=', true)
+    .executeTakeFirst()
+  if (row === undefined) return null
+  const now = deps.clock()
+  // Written at most once a minute per token, so busy integrations do not write on every call.
+  if (row.last_used_at === null || now.getTime() - row.last_used_at.getTime() > 60_000) {
+    await deps.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.id).execute()
   }
-  return { actor, user }
+  return { actor: actorColumns('token')(row), csrfToken: null }
 }
 
 export interface CreatedToken {

@@ -118,12 +118,10 @@ export async function createTicket(
       created_at: now,
       updated_at: now,
     }
-    await insertTicket(trx, row, indexWords(`${input.subject}\n${input.description}`), watcherIds)
+    const ticket = await insertTicket(trx, row, indexWords(`${input.subject}\n${input.description}`), watcherIds)
     await insertEvents(trx, [
       { type: 'ticket.created', entityType: 'ticket', entityId: id, actorId: actor.id, at: now, data: { ticket: row, watcherIds } },
     ])
-    const ticket = await findTicket(trx, id)
-    if (ticket === undefined) throw new AppError('INTERNAL', 'ticket vanished after insert')
     return { ...viewTicket(actor, ticket), replayed: false }
   })
 }
