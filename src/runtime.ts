@@ -40,7 +40,10 @@ export async function startServer(config: Config, log: (line: string) => void = 
     log(`Created the first administrator ${created.email} with the one-time password: ${created.password}`)
     log('Change it after signing in; it is not shown again.')
   }
-  const app = await buildApp(runtime.deps, { logger: config.logLevel === 'silent' ? false : { level: config.logLevel } })
+  const app = await buildApp(runtime.deps, {
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    listen: runtime.database.listen,
+  })
   try {
     await app.listen({ port: config.port, host: config.host })
   } catch (error) {

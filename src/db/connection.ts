@@ -11,7 +11,33 @@ export type Db = Kysely<Database>
 export interface DatabaseHandle {
   readonly db: Db
   readonly kind: 'pglite' | 'postgres'
+  /** Listens on a NOTIFY channel; resolves to the function that stops listening. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>
   close(): Promise<void>
+}
+
+/** LISTEN on PostgreSQL needs a connection of its own, outside the pool, kept for the listener's life. */
+function listenOnServer(databaseUrl: string) {
+  return async (channel: string, onPayload: (payload: string) => void) => {
+    const client = new pg.Client({ connectionString: databaseUrl })
+    await client.connect()
+    client.on('notification', (message) => {
+      if (message.channel === channel && message.payload !== undefined) onPayload(message.payload)
+    })
+    await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`)
+    return async () => {
+      await client.end()
+    }
+  }
+}
+
+function listenOnPglite(pglite: PGlite) {
+  return async (channel: string, onPayload: (payload: string) => void) => {
+    const unsubscribe = await pglite.listen(channel, onPayload)
+    return async () => {
+      if (!pglite.closed) await unsubscribe()
+    }
+  }
 }
 
 export interface ConnectOptions {
@@ -30,13 +56,13 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
   if (options.databaseUrl !== undefined) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 20 })
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
-    return { db, kind: 'postgres', close: () => db.destroy() }
+    return { db, kind: 'postgres', listen: listenOnServer(options.databaseUrl), close: () => db.destroy() }
   }
   const dataDir = options.dataDir ?? './data'
   if (dataDir === 'memory://') {
     const pglite = await PGlite.create()
     const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) })
-    return { db, kind: 'pglite', close: () => db.destroy() }
+    return { db, kind: 'pglite', listen: listenOnPglite(pglite), close: () => db.destroy() }
   }
   const release = lockDataDir(dataDir)
   try {
@@ -45,6 +71,7 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
     return {
       db,
       kind: 'pglite',
+      listen: listenOnPglite(pglite),
       close: async () => {
         try {
           await db.destroy()

@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely'
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration'
 import * as core from './migrations/0001-core.ts'
+import * as eventNotify from './migrations/0002-event-notify.ts'
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core': core,
+  '0002-event-notify': eventNotify,
 }
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -1,23 +1,30 @@
 import fastifyCookie from '@fastify/cookie'
 import fastifyMultipart from '@fastify/multipart'
+import fastifyWebsocket from '@fastify/websocket'
 import fastifySwagger from '@fastify/swagger'
 import fastifySwaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
+import type { DatabaseHandle } from '../db/connection.ts'
 import type { ServiceDeps } from '../services/deps.ts'
+import { EventFeed } from '../services/live/event-feed.ts'
 import { registerAuth } from './auth.ts'
 import { handleError } from './error-handler.ts'
+import { assertWellFormedText } from './text-guard.ts'
 import { accountRoutes } from './routes/account.ts'
 import { attachmentRoutes } from './routes/attachments.ts'
 import { authRoutes } from './routes/auth.ts'
 import { directoryRoutes } from './routes/directory.ts'
 import { customerRoutes, userRoutes } from './routes/people.ts'
+import { registerLiveRoute } from './routes/live.ts'
 import { ticketRoutes } from './routes/tickets.ts'
 import { validatorCompiler } from './validation.ts'
 
 export interface AppOptions {
   readonly logger?: boolean | { level: string }
+  /** NOTIFY listener of the database; enables live updates over WebSocket. */
+  readonly listen?: DatabaseHandle['listen']
 }
 
 /** Builds the HTTP application: every route under `/api/v1`, the OpenAPI document and its page. */
@@ -32,6 +39,12 @@ export async function buildApp(deps: ServiceDeps, options: AppOptions = {}): Pro
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.setValidatorCompiler(validatorCompiler)
+  // JSON and multipart only: a text/plain body is refused (415) instead of being read as a string.
+  app.removeContentTypeParser('text/plain')
+  app.addHook('preValidation', async (request) => {
+    assertWellFormedText(request.query)
+    assertWellFormedText(request.body)
+  })
   app.setErrorHandler(handleError)
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } })
@@ -61,7 +74,14 @@ export async function buildApp(deps: ServiceDeps, options: AppOptions = {}): Pro
   })
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' })
 
+  // Before the auth hook: the WebSocket plugin's own hooks must see refused upgrades to close them.
+  await app.register(fastifyWebsocket, { options: { maxPayload: 1024 } })
   registerAuth(app, deps)
+  if (options.listen !== undefined) {
+    const feed = new EventFeed(deps.db, options.listen, (error) => app.log.error({ err: error }, 'live feed failed'))
+    await feed.start()
+    registerLiveRoute(app, feed)
+  }
 
   app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
     await sql`SELECT 1`.execute(deps.db)

@@ -57,6 +57,14 @@ export class ApiClient {
     return { status: response.status, body: parsed as T, headers: response.headers }
   }
 
+  /** Headers carrying the client's credentials (for a WebSocket handshake, say). */
+  credentials(): Record<string, string> {
+    const headers: Record<string, string> = {}
+    if (this.cookie !== undefined) headers.cookie = this.cookie
+    if (this.bearer !== undefined) headers.authorization = `Bearer ${this.bearer}`
+    return headers
+  }
+
   /** A plain GET with the client's credentials, for binary downloads. */
   async fetchRaw(path: string): Promise<Response> {
     const headers: Record<string, string> = {}

@@ -51,7 +51,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
   const config = loadConfig({}, { dataDir, logLevel: 'silent', ...overrides })
   const clock = testClock()
   const deps: ServiceDeps = { db: db.db, clock: clock.now, config }
-  const app = await buildApp(deps)
+  const app = await buildApp(deps, { listen: db.listen })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const address = app.server.address()
   if (typeof address !== 'object' || address === null) throw new Error('no address')

@@ -181,3 +181,21 @@ export function assertMayManageTokens(actor: Actor, ownerId: string): void {
   if (actor.id === ownerId || hasRole(actor, 'admin')) return
   throw new AppError('FORBIDDEN', 'only administrators may manage tokens of other users')
 }
+
+/** Ticket event types a customer sees on their request's timeline: its lifecycle, not internal routing. */
+const CUSTOMER_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'ticket.created',
+  'ticket.accepted',
+  'ticket.started',
+  'ticket.waiting_on_customer',
+  'ticket.resolved',
+  'ticket.closed',
+  'ticket.reopened',
+])
+
+/** Whether the actor may see an event of a ticket they can see (customers: lifecycle steps and public messages). */
+export function canSeeTicketEvent(actor: Actor, event: { readonly type: string; readonly data: unknown }): boolean {
+  if (canSeeInternal(actor)) return true
+  if (CUSTOMER_EVENT_TYPES.has(event.type)) return true
+  return event.type === 'ticket.message_added' && (event.data as { visibility?: unknown } | null)?.visibility === 'public'
+}

@@ -46,7 +46,7 @@ export function looksLikeText(sample: Uint8Array): boolean {
 /** A file name safe to store and to send back in Content-Disposition. */
 export function cleanFileName(raw: string): string {
   const base = raw.split(/[\\/]/).pop() ?? ''
-  // eslint-disable-next-line no-control-regex
-  const cleaned = base.replace(/[\u0000-\u001f\u007f"]/g, '').trim().slice(0, 200)
+  // Cut by code points, so an emoji is never split into a lone surrogate.
+  const cleaned = Array.from(base.replace(/[\u0000-\u001f\u007f"]/g, '').trim()).slice(0, 200).join('')
   return cleaned === '' || cleaned === '.' || cleaned === '..' ? 'attachment' : cleaned
 }

@@ -50,6 +50,9 @@ export interface CreateTicketResult extends TicketView {
   readonly replayed: boolean
 }
 
+/** No service desk imports requests older than this; earlier years are typing mistakes. */
+const EARLIEST_RECEIVED_AT = Date.UTC(2000, 0, 1)
+
 /** Allowed clock skew for a `receivedAt` slightly ahead of the server's clock. */
 const RECEIVED_AT_SKEW_MS = 60_000
 
@@ -141,6 +144,7 @@ function resolveReceivedAt(actor: Actor, raw: string | undefined, now: Date): Da
   const at = new Date(raw)
   if (Number.isNaN(at.getTime())) throw invalidField('receivedAt', 'not a date-time')
   if (at.getTime() > now.getTime() + RECEIVED_AT_SKEW_MS) throw invalidField('receivedAt', 'must not be in the future')
+  if (at.getTime() < EARLIEST_RECEIVED_AT) throw invalidField('receivedAt', 'must not be before 2000-01-01')
   return at
 }
 

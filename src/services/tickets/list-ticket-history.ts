@@ -1,5 +1,5 @@
 import type { Actor } from '../../domain/policy/actor.ts'
-import { canSeeInternal } from '../../domain/policy/policy.ts'
+import { canSeeInternal, canSeeTicketEvent } from '../../domain/policy/policy.ts'
 import { listTicketEvents } from '../../db/events.ts'
 import { listAttachmentsOfMessages, listMessages } from '../../db/messages.ts'
 import type { AttachmentRow, EventRow, MessageRow } from '../../db/schema.ts'
@@ -20,27 +20,11 @@ export async function listTicketMessages(deps: ServiceDeps, actor: Actor, ticket
   })
 }
 
-/** Event types a customer sees on their request's timeline (no internal notes, no internal routing). */
-const CUSTOMER_EVENT_TYPES = new Set([
-  'ticket.created',
-  'ticket.accepted',
-  'ticket.started',
-  'ticket.waiting_on_customer',
-  'ticket.resolved',
-  'ticket.closed',
-  'ticket.reopened',
-])
-
 /** The history of a ticket; customers see the lifecycle steps and their public messages only. */
 export async function listTicketEventsFor(deps: ServiceDeps, actor: Actor, ticketId: string): Promise<EventRow[]> {
   return inTransaction(deps, async (trx) => {
     await loadVisibleTicket(trx, actor, ticketId)
     const events = await listTicketEvents(trx, ticketId)
-    if (canSeeInternal(actor)) return events
-    return events.filter(
-      (event) =>
-        CUSTOMER_EVENT_TYPES.has(event.type) ||
-        (event.type === 'ticket.message_added' && (event.data as { visibility?: string }).visibility === 'public'),
-    )
+    return events.filter((event) => canSeeTicketEvent(actor, event))
   })
 }
