@@ -9,6 +9,7 @@ const UNIQUE_FIELDS: Readonly<Record<string, string>> = {
   users_app_user_key: 'appUserId',
   groups_name_key: 'name',
   categories_sibling_name_key: 'nameEn',
+  saved_views_name_key: 'name',
 }
 
 interface PgError {

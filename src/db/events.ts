@@ -32,6 +32,18 @@ export async function insertEvents(trx: Db, events: readonly NewEvent[]): Promis
     .execute()
 }
 
-export async function listTicketEvents(trx: Db, ticketId: string): Promise<EventRow[]> {
-  return trx.selectFrom('events').selectAll().where('ticket_id', '=', ticketId).orderBy('id').execute()
+/** An event with the display name of who did it (null for the system). */
+export interface EventWithActor extends EventRow {
+  readonly actor_name: string | null
+}
+
+export async function listTicketEvents(trx: Db, ticketId: string): Promise<EventWithActor[]> {
+  return trx
+    .selectFrom('events')
+    .leftJoin('users', 'users.id', 'events.actor_id')
+    .selectAll('events')
+    .select('users.name as actor_name')
+    .where('events.ticket_id', '=', ticketId)
+    .orderBy('events.id')
+    .execute()
 }

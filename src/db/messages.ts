@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Db } from './connection.ts'
 import type { AttachmentRow, MessageRow } from './schema.ts'
 
@@ -5,11 +6,22 @@ export async function insertMessage(trx: Db, row: MessageRow): Promise<void> {
   await trx.insertInto('messages').values(row).execute()
 }
 
+/** A message with its author's display name and whether the author is staff. */
+export interface MessageWithAuthor extends MessageRow {
+  readonly author_name: string
+  readonly author_is_staff: boolean
+}
+
 /** Messages of a ticket in order; internal notes only when `includeInternal`. */
-export async function listMessages(trx: Db, ticketId: string, includeInternal: boolean): Promise<MessageRow[]> {
-  let query = trx.selectFrom('messages').selectAll().where('ticket_id', '=', ticketId)
-  if (!includeInternal) query = query.where('visibility', '=', 'public')
-  return query.orderBy('created_at').orderBy('id').execute()
+export async function listMessages(trx: Db, ticketId: string, includeInternal: boolean): Promise<MessageWithAuthor[]> {
+  let query = trx
+    .selectFrom('messages')
+    .innerJoin('users', 'users.id', 'messages.author_id')
+    .selectAll('messages')
+    .select(['users.name as author_name', sql<boolean>`users.roles <> ARRAY['customer']::text[]`.as('author_is_staff')])
+    .where('messages.ticket_id', '=', ticketId)
+  if (!includeInternal) query = query.where('messages.visibility', '=', 'public')
+  return query.orderBy('messages.created_at').orderBy('messages.id').execute()
 }
 
 export async function listAttachmentsOfMessages(trx: Db, messageIds: readonly string[]): Promise<AttachmentRow[]> {

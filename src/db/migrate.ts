@@ -2,10 +2,12 @@ import type { Kysely } from 'kysely'
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration'
 import * as core from './migrations/0001-core.ts'
 import * as eventNotify from './migrations/0002-event-notify.ts'
+import * as savedViews from './migrations/0003-saved-views.ts'
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core': core,
   '0002-event-notify': eventNotify,
+  '0003-saved-views': savedViews,
 }
 
 class StaticMigrationProvider implements MigrationProvider {

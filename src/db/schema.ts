@@ -157,6 +157,14 @@ export interface SettingsTable {
   updated_at: Timestamp
 }
 
+export interface SavedViewsTable {
+  id: string
+  user_id: string
+  name: string
+  query: string
+  created_at: Timestamp
+}
+
 export interface Database {
   organisations: OrganisationsTable
   users: UsersTable
@@ -172,6 +180,7 @@ export interface Database {
   api_tokens: ApiTokensTable
   idempotency_keys: IdempotencyKeysTable
   settings: SettingsTable
+  saved_views: SavedViewsTable
 }
 
 export type TicketRow = Selectable<TicketsTable>
@@ -184,3 +193,4 @@ export type CategoryRow = Selectable<CategoriesTable>
 export type MessageRow = Selectable<MessagesTable>
 export type AttachmentRow = Selectable<AttachmentsTable>
 export type EventRow = Selectable<EventsTable>
+export type SavedViewRow = Selectable<SavedViewsTable>

@@ -198,3 +198,43 @@ function scopeCondition(scope: TicketScope): Expression<SqlBool> {
     }
   }
 }
+
+/** Open tickets per queue of the viewer: assigned to them, in their groups, unassigned, and all they can see. */
+export async function countQueues(trx: Db, scope: TicketScope, userId: string, groupIds: readonly string[]) {
+  const inGroups = groupIds.length > 0 ? sql<boolean>`group_id = ANY(${sql.val([...groupIds])}::uuid[])` : sql<boolean>`false`
+  const row = await trx
+    .selectFrom('tickets')
+    .select([
+      sql<number>`count(*) FILTER (WHERE assignee_id = ${userId})`.as('mine'),
+      sql<number>`count(*) FILTER (WHERE ${inGroups})`.as('my_groups'),
+      sql<number>`count(*) FILTER (WHERE assignee_id IS NULL)`.as('unassigned'),
+      sql<number>`count(*)`.as('all_open'),
+    ])
+    .where('status', 'in', ['new', 'accepted', 'in_progress', 'waiting'])
+    .where(scopeCondition(scope))
+    .executeTakeFirstOrThrow()
+  return { mine: Number(row.mine), myGroups: Number(row.my_groups), unassigned: Number(row.unassigned), allOpen: Number(row.all_open) }
+}
+
+/** Open tickets per agent, by status, with the oldest receipt: the supervisor's load view. */
+export async function agentLoad(trx: Db) {
+  const rows = await trx
+    .selectFrom('users')
+    .leftJoin('tickets', (join) => join.onRef('tickets.assignee_id', '=', 'users.id').on('tickets.status', 'in', ['new', 'accepted', 'in_progress', 'waiting']))
+    .select([
+      'users.id',
+      'users.name',
+      'users.tier',
+      sql<number>`count(tickets.id)`.as('open'),
+      sql<number>`count(tickets.id) FILTER (WHERE tickets.status IN ('new', 'accepted'))`.as('not_started'),
+      sql<number>`count(tickets.id) FILTER (WHERE tickets.status = 'in_progress')`.as('in_progress'),
+      sql<number>`count(tickets.id) FILTER (WHERE tickets.status = 'waiting')`.as('waiting'),
+      sql<Date | null>`min(tickets.received_at)`.as('oldest_received_at'),
+    ])
+    .where(sql<boolean>`'agent' = ANY(users.roles)`)
+    .where('users.is_active', '=', true)
+    .groupBy(['users.id', 'users.name', 'users.tier'])
+    .orderBy('users.name')
+    .execute()
+  return rows.map((row) => ({ ...row, open: Number(row.open), not_started: Number(row.not_started), in_progress: Number(row.in_progress), waiting: Number(row.waiting) }))
+}

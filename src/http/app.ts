@@ -19,6 +19,7 @@ import { directoryRoutes } from './routes/directory.ts'
 import { customerRoutes, userRoutes } from './routes/people.ts'
 import { registerLiveRoute } from './routes/live.ts'
 import { ticketRoutes } from './routes/tickets.ts'
+import { workspaceRoutes } from './routes/workspace.ts'
 import { validatorCompiler } from './validation.ts'
 
 export interface AppOptions {
@@ -92,6 +93,7 @@ export async function buildApp(deps: ServiceDeps, options: AppOptions = {}): Pro
   await app.register(
     async (api) => {
       await api.register(authRoutes(deps))
+      await api.register(workspaceRoutes(deps))
       await api.register(ticketRoutes(deps))
       await api.register(attachmentRoutes(deps))
       await api.register(userRoutes(deps))

@@ -124,6 +124,7 @@ export const Message = Type.Object({
   body: Type.String(),
   channel: Channel,
   createdAt: DateTime,
+  author: Type.Object({ id: Uuid, name: Type.String(), isStaff: Type.Boolean() }),
   attachments: Type.Array(Attachment),
 })
 
@@ -131,6 +132,7 @@ export const Event = Type.Object({
   id: Type.String(),
   type: Type.String(),
   actorId: Uuid,
+  actorName: Nullable(Type.String()),
   reason: Nullable(Type.String()),
   occurredAt: DateTime,
   data: Type.Optional(Type.Unknown()),

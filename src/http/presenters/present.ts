@@ -1,7 +1,8 @@
 import type { Static } from '@sinclair/typebox'
 import type { Actor } from '../../domain/policy/actor.ts'
 import { isStaff } from '../../domain/policy/actor.ts'
-import type { AttachmentRow, CategoryRow, EventRow, OrganisationRow } from '../../db/schema.ts'
+import type { EventWithActor } from '../../db/events.ts'
+import type { AttachmentRow, CategoryRow, OrganisationRow } from '../../db/schema.ts'
 import type { GroupView } from '../../services/directory/groups.ts'
 import type { UserView } from '../../services/people/users.ts'
 import type { MessageWithAttachments } from '../../services/tickets/list-ticket-history.ts'
@@ -72,12 +73,20 @@ export function presentMessage(message: MessageWithAttachments): Static<typeof S
     body: message.body,
     channel: message.channel as Static<typeof S.Channel>,
     createdAt: iso(message.created_at),
+    author: { id: message.author_id, name: message.author_name, isStaff: message.author_is_staff },
     attachments: message.attachments.map(presentAttachment),
   }
 }
 
-export function presentEvent(event: EventRow, viewer: Actor): Static<typeof S.Event> {
-  const base = { id: String(event.id), type: event.type, actorId: event.actor_id, reason: event.reason, occurredAt: iso(event.occurred_at) }
+export function presentEvent(event: EventWithActor, viewer: Actor): Static<typeof S.Event> {
+  const base = {
+    id: String(event.id),
+    type: event.type,
+    actorId: event.actor_id,
+    actorName: event.actor_name,
+    reason: event.reason,
+    occurredAt: iso(event.occurred_at),
+  }
   return isStaff(viewer) ? { ...base, data: event.data } : base
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { TICKET_SORTS } from '../../db/tickets.ts'
+import { AppError } from '../../domain/shared/app-error.ts'
 import { SEVERITIES, TICKET_STATUSES, TICKET_TYPES } from '../../domain/tickets/ticket.ts'
 import type { ServiceDeps } from '../../services/deps.ts'
 import { addMessage } from '../../services/tickets/add-message.ts'
@@ -244,7 +245,8 @@ export function ticketRoutes(deps: ServiceDeps): FastifyPluginAsyncTypebox {
         const actor = actorOf(request)
         const message = await addMessage(deps, actor, request.params.id, request.body)
         const [withAttachments] = (await listTicketMessages(deps, actor, request.params.id)).filter((m) => m.id === message.id)
-        return reply.status(201).send(presentMessage(withAttachments ?? { ...message, attachments: [] }))
+        if (withAttachments === undefined) throw new AppError('INTERNAL', 'the new message is not readable')
+        return reply.status(201).send(presentMessage(withAttachments))
       },
     )
 

@@ -1,12 +1,12 @@
 import type { Actor } from '../../domain/policy/actor.ts'
 import { canSeeInternal, canSeeTicketEvent } from '../../domain/policy/policy.ts'
-import { listTicketEvents } from '../../db/events.ts'
-import { listAttachmentsOfMessages, listMessages } from '../../db/messages.ts'
-import type { AttachmentRow, EventRow, MessageRow } from '../../db/schema.ts'
+import { type EventWithActor, listTicketEvents } from '../../db/events.ts'
+import { type MessageWithAuthor, listAttachmentsOfMessages, listMessages } from '../../db/messages.ts'
+import type { AttachmentRow } from '../../db/schema.ts'
 import { type ServiceDeps, inTransaction } from '../deps.ts'
 import { loadVisibleTicket } from './ticket-view.ts'
 
-export interface MessageWithAttachments extends MessageRow {
+export interface MessageWithAttachments extends MessageWithAuthor {
   readonly attachments: AttachmentRow[]
 }
 
@@ -21,7 +21,7 @@ export async function listTicketMessages(deps: ServiceDeps, actor: Actor, ticket
 }
 
 /** The history of a ticket; customers see the lifecycle steps and their public messages only. */
-export async function listTicketEventsFor(deps: ServiceDeps, actor: Actor, ticketId: string): Promise<EventRow[]> {
+export async function listTicketEventsFor(deps: ServiceDeps, actor: Actor, ticketId: string): Promise<EventWithActor[]> {
   return inTransaction(deps, async (trx) => {
     await loadVisibleTicket(trx, actor, ticketId)
     const events = await listTicketEvents(trx, ticketId)
