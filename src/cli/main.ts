@@ -138,8 +138,7 @@ try {
   await program.parseAsync(process.argv)
 } catch (error) {
   if (error instanceof DataDirLockedError || error instanceof AppError || error instanceof InvalidArgumentError) {
-    const fields = error instanceof AppError && error.fields !== undefined ? ` (${error.fields.map((f) => `${f.field}: ${f.message}`).join('; ')})` : ''
-    console.error(`loopdesk: ${error.message}${fields}`)
+    console.error(`loopdesk: ${error.message}`)
     process.exit(1)
   }
   throw error

@@ -81,7 +81,6 @@ describe('ticket lifecycle over HTTP', () => {
       'ticket.accepted',
       'ticket.message_added',
       'ticket.message_added',
-      'ticket.updated',
       'ticket.transferred',
       'ticket.started',
       'ticket.resolved',

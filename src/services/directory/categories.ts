@@ -60,7 +60,7 @@ export async function updateCategory(deps: ServiceDeps, actor: Actor, id: string
   })
 }
 
-/** All categories, ordered so that parents come before their children. */
+/** All categories, by English name; each names its parent, so clients build the tree. */
 export async function listCategories(deps: ServiceDeps, actor: Actor): Promise<CategoryRow[]> {
   assertMayRead(actor, 'categories')
   return inTransaction(deps, (trx) => trx.selectFrom('categories').selectAll().orderBy('name_en').execute())

@@ -90,6 +90,11 @@ async function columnsFrom(trx: Db, input: UserInput, kind: UserKind) {
   return columns
 }
 
+/** An organisation admin contact sees the organisation's tickets, so they must belong to one. */
+function assertOrgAdminHasOrganisation(user: UserView): void {
+  if (user.is_org_admin && user.organisation_id === null) throw invalidField('isOrgAdmin', 'an organisation admin needs an organisation')
+}
+
 async function replaceGroups(trx: Db, userId: string, groupIds: readonly string[]): Promise<void> {
   const unique = [...new Set(groupIds)]
   if (unique.length > 0) {
@@ -133,6 +138,7 @@ export async function createUser(deps: ServiceDeps, actor: Actor, kind: UserKind
       .execute()
     if (input.groupIds !== undefined && kind === 'staff') await replaceGroups(trx, id, input.groupIds)
     const view = await loadUserView(trx, id, kind)
+    assertOrgAdminHasOrganisation(view)
     await insertEvents(trx, [{ type: 'user.created', entityType: 'user', entityId: id, actorId: actor.id, at: now, data: { user: view } }])
     return view
   })
@@ -153,6 +159,7 @@ export async function updateUser(deps: ServiceDeps, actor: Actor, kind: UserKind
     }
     if (input.groupIds !== undefined && kind === 'staff') await replaceGroups(trx, id, input.groupIds)
     const after = await loadUserView(trx, id, kind)
+    assertOrgAdminHasOrganisation(after)
     const changed = Object.keys(after).filter((key) => key !== 'updated_at' && JSON.stringify(after[key as keyof UserView]) !== JSON.stringify(before[key as keyof UserView]))
     const changes = Object.fromEntries(changed.map((key) => [key, { before: before[key as keyof UserView], after: after[key as keyof UserView] }]))
     if (input.password !== undefined) changes.password = { before: '***', after: '***' }

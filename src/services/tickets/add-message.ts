@@ -41,7 +41,7 @@ export async function addMessage(deps: ServiceDeps, actor: Actor, ticketId: stri
       author_id: actor.id,
       visibility: input.visibility,
       body: input.body,
-      channel: input.channel ?? (isCustomer(actor) ? ticket.channel : 'portal'),
+      channel: input.channel ?? ticket.channel,
       created_at: now,
     }
     await insertMessage(trx, message)

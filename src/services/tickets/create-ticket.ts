@@ -98,7 +98,7 @@ export async function createTicket(
     const serial = await nextTicketSerial(trx)
     const row = {
       id,
-      number: formatTicketNumber(now, serial, deps.config.timeZone),
+      number: formatTicketNumber(receivedAt, serial, deps.config.timeZone),
       subject: input.subject,
       description: input.description,
       type: input.type ?? 'consultation',

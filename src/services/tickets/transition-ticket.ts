@@ -42,7 +42,7 @@ export async function applyTransition(trx: Db, now: Date, actor: Actor, ticket: 
   if (input.action === 'reopen') patch.reopen_count = ticket.reopen_count + 1
   if (input.action === 'accept' && isStaff(actor)) {
     // 首问负责: the first agent to accept owns the ticket for good; the assignee defaults to them.
-    if (ticket.owner_id === null) patch.owner_id = ticket.assignee_id ?? actor.id
+    if (ticket.owner_id === null) patch.owner_id = actor.id
     if (ticket.assignee_id === null) patch.assignee_id = actor.id
   }
   await updateTicket(trx, ticket.id, patch)

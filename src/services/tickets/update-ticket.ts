@@ -108,7 +108,10 @@ export async function applyTicketChanges(trx: Db, now: Date, actor: Actor, ticke
   } else if ('assigneeId' in changes && assigneeId !== null) {
     events.push({ ...base, type: 'ticket.assigned', data: { assigneeId, groupId } })
   }
-  events.unshift({ ...base, type: 'ticket.updated', data: { changes } })
+  // A transfer or assignment event tells the routing change; the update lists the rest.
+  const routingTold = isTransfer || ('assigneeId' in changes && assigneeId !== null)
+  const otherChanges = Object.fromEntries(Object.entries(changes).filter(([field]) => !routingTold || (field !== 'assigneeId' && field !== 'groupId')))
+  if (Object.keys(otherChanges).length > 0) events.unshift({ ...base, type: 'ticket.updated', data: { changes: otherChanges } })
   patch.updated_at = now
   await updateTicketRow(trx, ticket.id, patch as TicketUpdate)
   if ('subject' in changes || 'description' in changes) {
