@@ -4,7 +4,9 @@ import { type DatabaseHandle, connectDatabase } from './db/connection.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { buildApp } from './http/app.ts'
 import type { ServiceDeps } from './services/deps.ts'
+import { startJobs } from './jobs/job-runner.ts'
 import { ensureAdmin } from './services/people/users.ts'
+import { ensureSlaDefaults } from './services/sla/sla-config.ts'
 
 /** An opened database with migrations applied, and the dependencies use cases need. */
 export interface Runtime {
@@ -40,6 +42,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
     log(`Created the first administrator ${created.email} with the one-time password: ${created.password}`)
     log('Change it after signing in; it is not shown again.')
   }
+  if (await ensureSlaDefaults(runtime.deps)) log('Installed the default SLA calendars, policies and escalation chain.')
   const app = await buildApp(runtime.deps, {
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     listen: runtime.database.listen,
@@ -54,6 +57,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : config.port
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`
+  const jobs = startJobs(runtime.deps, (message, error) => app.log.error({ err: error }, message))
   let stopped = false
   return {
     app,
@@ -62,6 +66,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
     stop: async () => {
       if (stopped) return
       stopped = true
+      await jobs.stop()
       await app.close()
       await runtime.close()
     },

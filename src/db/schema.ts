@@ -83,6 +83,14 @@ export interface TicketsTable {
   updated_at: Timestamp
   search_public: string
   search_internal: Generated<string>
+  sla_policy_id: Generated<string | null>
+  priority_score: Generated<number>
+  priority_factors: ColumnType<unknown, string | undefined, string>
+  sla_due_at: Generated<Date | null>
+  sla_state: Generated<string | null>
+  followed_up_at: Generated<Date | null>
+  emotion: Generated<string | null>
+  asset_risk: Generated<number | null>
 }
 
 export interface TicketWatchersTable {
@@ -165,6 +173,93 @@ export interface SavedViewsTable {
   created_at: Timestamp
 }
 
+export interface CalendarsTable {
+  id: string
+  name: string
+  time_zone: string
+  is_24x7: boolean
+  weekly_hours: ColumnType<unknown, string, string>
+  make_up_day_hours: ColumnType<unknown, string | null, string | null>
+  holidays: string[]
+  workdays: string[]
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface EscalationChainsTable {
+  id: string
+  name: string
+  levels: ColumnType<unknown, string, string>
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface SlaPoliciesTable {
+  id: string
+  name: string
+  position: number
+  is_active: boolean
+  conditions: ColumnType<unknown, string, string>
+  targets: ColumnType<unknown, string, string>
+  escalation_chain_id: string | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface SpecialPeriodsTable {
+  id: string
+  name: string
+  starts_at: Timestamp
+  ends_at: Timestamp
+  priority_boost: number
+  target_factor: number
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface TicketSlaTable {
+  ticket_id: string
+  target: string
+  policy_id: string
+  calendar_id: string
+  status: string
+  duration_ms: number
+  elapsed_ms: number
+  remaining_ms: number
+  started_at: Date | null
+  stopped_at: Date | null
+  due_at: Date | null
+  warn_at: Date | null
+  warned_at: Date | null
+  breached_at: Date | null
+  escalation_level: Generated<number>
+  next_check_at: Date | null
+  computed_at: Timestamp
+}
+
+export interface OutboxTable {
+  id: Generated<number>
+  topic: string
+  payload: ColumnType<unknown, string, string>
+  dedupe_key: string | null
+  created_at: Timestamp
+  available_at: Timestamp
+  attempts: Generated<number>
+  delivered_at: Date | null
+  last_error: string | null
+  dead_at: Date | null
+}
+
+export interface NotificationsTable {
+  id: string
+  user_id: string
+  kind: string
+  ticket_id: string | null
+  payload: ColumnType<unknown, string, string>
+  created_at: Timestamp
+  read_at: Date | null
+}
+
 export interface Database {
   organisations: OrganisationsTable
   users: UsersTable
@@ -181,6 +276,13 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable
   settings: SettingsTable
   saved_views: SavedViewsTable
+  calendars: CalendarsTable
+  escalation_chains: EscalationChainsTable
+  sla_policies: SlaPoliciesTable
+  special_periods: SpecialPeriodsTable
+  ticket_sla: TicketSlaTable
+  outbox: OutboxTable
+  notifications: NotificationsTable
 }
 
 export type TicketRow = Selectable<TicketsTable>
@@ -194,3 +296,4 @@ export type MessageRow = Selectable<MessagesTable>
 export type AttachmentRow = Selectable<AttachmentsTable>
 export type EventRow = Selectable<EventsTable>
 export type SavedViewRow = Selectable<SavedViewsTable>
+export type TicketSlaRow = Selectable<TicketSlaTable>

@@ -12,6 +12,7 @@ const TICKET_COLUMNS = [
   'id', 'number', 'subject', 'description', 'type', 'severity', 'status', 'channel', 'category_id', 'organisation_id',
   'requester_id', 'owner_id', 'assignee_id', 'group_id', 'tags', 'received_at', 'accepted_at', 'first_response_at',
   'resolved_at', 'closed_at', 'reopen_count', 'transfer_count', 'created_by', 'created_at', 'updated_at',
+  'sla_policy_id', 'priority_score', 'priority_factors', 'sla_due_at', 'sla_state', 'followed_up_at', 'emotion', 'asset_risk',
 ] as const
 
 /** Next ticket serial; a sequence, so concurrent creations never wait on each other (gaps are possible). */
@@ -78,16 +79,23 @@ export async function appendSearchWords(trx: Db, id: string, visibility: 'public
   }
 }
 
-export const TICKET_SORTS = ['-receivedAt', 'receivedAt', '-updatedAt', 'updatedAt', 'severity'] as const
+export const TICKET_SORTS = ['-receivedAt', 'receivedAt', '-updatedAt', 'updatedAt', 'severity', '-priority', 'slaDueAt'] as const
 export type TicketSort = (typeof TICKET_SORTS)[number]
 
-const SORT_COLUMNS: Record<TicketSort, { readonly columns: readonly ('received_at' | 'updated_at' | 'severity' | 'id')[]; readonly descending: boolean }> = {
+type SortColumn = 'received_at' | 'updated_at' | 'severity' | 'priority_score' | 'sla_due_at' | 'id'
+
+const SORT_COLUMNS: Record<TicketSort, { readonly columns: readonly SortColumn[]; readonly descending: boolean }> = {
   '-receivedAt': { columns: ['received_at', 'id'], descending: true },
   receivedAt: { columns: ['received_at', 'id'], descending: false },
   '-updatedAt': { columns: ['updated_at', 'id'], descending: true },
   updatedAt: { columns: ['updated_at', 'id'], descending: false },
   severity: { columns: ['severity', 'received_at', 'id'], descending: false },
+  '-priority': { columns: ['priority_score', 'received_at', 'id'], descending: true },
+  // Only tickets with a running target have a due time; they come soonest (or most overdue) first.
+  slaDueAt: { columns: ['sla_due_at', 'id'], descending: false },
 }
+
+const TIME_COLUMNS: ReadonlySet<SortColumn> = new Set(['received_at', 'updated_at', 'sla_due_at'])
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -97,10 +105,12 @@ export function isValidSortKey(sort: TicketSort, key: readonly unknown[]): boole
   return (
     key.length === columns.length &&
     columns.every((column, index) => {
-      const value = key[index]
+      const raw = key[index]
+      const value = typeof raw === 'number' ? String(raw) : raw
       if (typeof value !== 'string') return false
       if (column === 'id') return UUID.test(value)
       if (column === 'severity') return /^P[1-4]$/.test(value)
+      if (column === 'priority_score') return /^-?\d{1,6}$/.test(value)
       return /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(value) && !Number.isNaN(Date.parse(value))
     })
   )
@@ -119,6 +129,8 @@ export interface TicketListFilter {
   readonly tag?: string
   /** Query words (already segmented); each must match. */
   readonly words?: readonly string[]
+  /** SLA states (`at_risk`, `breached`, `ok`). */
+  readonly slaStates?: readonly string[]
   /** Whether internal notes count for the text match. */
   readonly searchInternal: boolean
 }
@@ -152,6 +164,8 @@ export async function listTickets(
       if (filter.groupId !== undefined) conditions.push(filter.groupId === null ? eb('group_id', 'is', null) : eb('group_id', '=', filter.groupId))
       if (filter.requesterId !== undefined) conditions.push(eb('requester_id', '=', filter.requesterId))
       if (filter.organisationId !== undefined) conditions.push(eb('organisation_id', '=', filter.organisationId))
+      if (filter.slaStates !== undefined && filter.slaStates.length > 0) conditions.push(eb('sla_state', 'in', [...filter.slaStates]))
+      if (sort === 'slaDueAt') conditions.push(eb('sla_due_at', 'is not', null))
       if (filter.tag !== undefined) conditions.push(sql<SqlBool>`tags @> ARRAY[${filter.tag}]::text[]`)
       if (filter.words !== undefined && filter.words.length > 0) {
         const query = sql`plainto_tsquery('simple', ${filter.words.join(' ')})`
@@ -163,7 +177,13 @@ export async function listTickets(
       }
       if (afterKey !== null) {
         const left = sql.join(columns.map((column) => sql.ref(column)))
-        const right = sql.join(afterKey.map((value, index) => (columns[index] === 'received_at' || columns[index] === 'updated_at' ? sql`${value}::timestamptz` : sql`${value}`)))
+        const right = sql.join(
+          afterKey.map((value, index) => {
+            const column = columns[index]
+            if (column !== undefined && TIME_COLUMNS.has(column)) return sql`${value}::timestamptz`
+            return column === 'priority_score' ? sql`${Number(value)}::integer` : sql`${value}`
+          }),
+        )
         conditions.push(descending ? sql<SqlBool>`(${left}) < (${right})` : sql<SqlBool>`(${left}) > (${right})`)
       }
       return eb.and(conditions)

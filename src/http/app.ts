@@ -1,5 +1,8 @@
+import fs from 'node:fs'
+import path from 'node:path'
 import fastifyCookie from '@fastify/cookie'
 import fastifyMultipart from '@fastify/multipart'
+import fastifyStatic from '@fastify/static'
 import fastifyWebsocket from '@fastify/websocket'
 import fastifySwagger from '@fastify/swagger'
 import fastifySwaggerUi from '@fastify/swagger-ui'
@@ -18,15 +21,20 @@ import { authRoutes } from './routes/auth.ts'
 import { directoryRoutes } from './routes/directory.ts'
 import { customerRoutes, userRoutes } from './routes/people.ts'
 import { registerLiveRoute } from './routes/live.ts'
+import { slaRoutes } from './routes/sla.ts'
 import { ticketRoutes } from './routes/tickets.ts'
 import { workspaceRoutes } from './routes/workspace.ts'
 import { validatorCompiler } from './validation.ts'
 
 export interface AppOptions {
   readonly logger?: boolean | { level: string }
+  /** Where the built web app is (default web/dist of the checkout). */
+  readonly webRoot?: string
   /** NOTIFY listener of the database; enables live updates over WebSocket. */
   readonly listen?: DatabaseHandle['listen']
 }
+
+const DEFAULT_WEB_ROOT = path.resolve(import.meta.dirname, '../../web/dist')
 
 /** Builds the HTTP application: every route under `/api/v1`, the OpenAPI document and its page. */
 export async function buildApp(deps: ServiceDeps, options: AppOptions = {}): Promise<FastifyInstance> {
@@ -47,11 +55,28 @@ export async function buildApp(deps: ServiceDeps, options: AppOptions = {}): Pro
     assertWellFormedText(request.body)
   })
   app.setErrorHandler(handleError)
+  const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT
+  const hasWebApp = fs.existsSync(path.join(webRoot, 'index.html'))
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } })
+    // The web app routes in the browser: any other GET outside the API gets its page.
+    const isPage = request.method === 'GET' && !request.url.startsWith('/api/') && request.url !== '/healthz'
+    if (isPage && hasWebApp) return reply.header('cache-control', 'no-cache').sendFile('index.html', webRoot)
+    return reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } })
   })
 
   await app.register(fastifyCookie)
+  if (hasWebApp) {
+    await app.register(fastifyStatic, {
+      root: webRoot,
+      wildcard: false,
+      index: false,
+      setHeaders: (response, filePath) => {
+        // Built assets carry a content hash in their names and never change.
+        if (filePath.includes(`${path.sep}assets${path.sep}`)) response.setHeader('cache-control', 'public, max-age=31536000, immutable')
+      },
+    })
+    app.get('/', { schema: { hide: true } }, (_request, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html', webRoot))
+  }
   await app.register(fastifyMultipart, {
     limits: { fileSize: deps.config.attachmentLimitBytes, files: 1, fields: 5, parts: 6, fieldSize: 1024 },
   })
@@ -100,6 +125,7 @@ export async function buildApp(deps: ServiceDeps, options: AppOptions = {}): Pro
       await api.register(customerRoutes(deps))
       await api.register(directoryRoutes(deps))
       await api.register(accountRoutes(deps))
+      await api.register(slaRoutes(deps))
     },
     { prefix: '/api/v1' },
   )

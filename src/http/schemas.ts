@@ -1,4 +1,5 @@
 import { type TSchema, Type } from '@sinclair/typebox'
+import { SLA_TARGETS } from '../domain/sla/sla-policy.ts'
 import { TICKET_ACTIONS } from '../domain/tickets/ticket-state-machine.ts'
 import {
   CHANNELS,
@@ -99,6 +100,24 @@ export const Ticket = Type.Object(
     closedAt: Nullable(DateTime),
     reopenCount: Type.Integer(),
     transferCount: Type.Optional(Type.Integer()),
+    priorityScore: Type.Optional(Type.Integer()),
+    priorityFactors: Type.Optional(Type.Array(Type.Object({ input: Type.String(), value: Type.String(), points: Type.Integer() }))),
+    slaState: Type.Optional(Nullable(StringEnum(['ok', 'at_risk', 'breached'] as const))),
+    slaDueAt: Type.Optional(Nullable(DateTime)),
+    sla: Type.Optional(
+      Type.Array(
+        Type.Object({
+          target: StringEnum(SLA_TARGETS),
+          status: StringEnum(['pending', 'running', 'paused', 'met', 'breached'] as const),
+          dueAt: Nullable(DateTime),
+          businessSecondsLeft: Type.Integer({ description: 'negative when overdue' }),
+          warnedAt: Nullable(DateTime),
+          breachedAt: Nullable(DateTime),
+          escalationLevel: Type.Integer(),
+        }),
+        { description: 'the SLA targets of the ticket (single reads only)' },
+      ),
+    ),
     createdAt: DateTime,
     updatedAt: DateTime,
     abilities: Abilities,

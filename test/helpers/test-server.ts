@@ -8,6 +8,7 @@ import type { Role, Tier } from '../../src/domain/tickets/ticket.ts'
 import { buildApp } from '../../src/http/app.ts'
 import type { Clock, ServiceDeps } from '../../src/services/deps.ts'
 import { createGroup } from '../../src/services/directory/groups.ts'
+import { ensureSlaDefaults } from '../../src/services/sla/sla-config.ts'
 import { createOrganisation } from '../../src/services/directory/organisations.ts'
 import { type UserView, createUser } from '../../src/services/people/users.ts'
 import { type TestDatabase, createTestDatabase } from './test-database.ts'
@@ -51,6 +52,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
   const config = loadConfig({}, { dataDir, logLevel: 'silent', ...overrides })
   const clock = testClock()
   const deps: ServiceDeps = { db: db.db, clock: clock.now, config }
+  await ensureSlaDefaults(deps)
   const app = await buildApp(deps, { listen: db.listen })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const address = app.server.address()

@@ -1,5 +1,6 @@
 import type { Static } from '@sinclair/typebox'
 import type { Actor } from '../../domain/policy/actor.ts'
+import type { SlaTargetKind } from '../../domain/sla/sla-policy.ts'
 import { isStaff } from '../../domain/policy/actor.ts'
 import type { EventWithActor } from '../../db/events.ts'
 import type { AttachmentRow, CategoryRow, OrganisationRow } from '../../db/schema.ts'
@@ -49,6 +50,23 @@ export function presentTicket(view: TicketView, viewer: Actor): Static<typeof S.
     tags: ticket.tags,
     watcherIds: ticket.watcher_ids,
     transferCount: ticket.transfer_count,
+    priorityScore: ticket.priority_score,
+    priorityFactors: ticket.priority_factors as { input: string; value: string; points: number }[],
+    slaState: ticket.sla_state as 'ok' | 'at_risk' | 'breached' | null,
+    slaDueAt: isoOrNull(ticket.sla_due_at),
+    ...(view.sla !== undefined
+      ? {
+          sla: view.sla.map((row) => ({
+            target: row.target as SlaTargetKind,
+            status: row.status as 'pending' | 'running' | 'paused' | 'met' | 'breached',
+            dueAt: isoOrNull(row.due_at),
+            businessSecondsLeft: Math.trunc(Number(row.remaining_ms) / 1000),
+            warnedAt: isoOrNull(row.warned_at),
+            breachedAt: isoOrNull(row.breached_at),
+            escalationLevel: row.escalation_level,
+          })),
+        }
+      : {}),
   }
 }
 

@@ -10,7 +10,7 @@ import { insertMessage, linkAttachments } from '../../db/messages.ts'
 import type { MessageRow } from '../../db/schema.ts'
 import { appendSearchWords, updateTicket } from '../../db/tickets.ts'
 import { type ServiceDeps, inTransaction } from '../deps.ts'
-import { loadVisibleTicket } from './ticket-view.ts'
+import { finishTicketChange, loadVisibleTicket } from './ticket-view.ts'
 import { applyTransition } from './transition-ticket.ts'
 
 export interface AddMessageInput {
@@ -71,6 +71,7 @@ export async function addMessage(deps: ServiceDeps, actor: Actor, ticketId: stri
     if (isCustomer(actor) && ticket.status === 'waiting') {
       await applyTransition(trx, now, actor, ticket, { action: 'start', reason: 'customer replied' })
     }
+    await finishTicketChange(deps, trx, actor, ticket.id)
     return message
   })
 }

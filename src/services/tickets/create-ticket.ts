@@ -25,7 +25,7 @@ import {
   assertOrganisationExists,
   assertWatchersExist,
 } from './ticket-references.ts'
-import { type TicketView, viewTicket } from './ticket-view.ts'
+import { type TicketView, finishTicketChange, viewTicket } from './ticket-view.ts'
 
 export interface CreateTicketInput {
   readonly subject: string
@@ -121,11 +121,11 @@ export async function createTicket(
       created_at: now,
       updated_at: now,
     }
-    const ticket = await insertTicket(trx, row, indexWords(`${input.subject}\n${input.description}`), watcherIds)
+    await insertTicket(trx, row, indexWords(`${input.subject}\n${input.description}`), watcherIds)
     await insertEvents(trx, [
       { type: 'ticket.created', entityType: 'ticket', entityId: id, actorId: actor.id, at: now, data: { ticket: row, watcherIds } },
     ])
-    return { ...viewTicket(actor, ticket), replayed: false }
+    return { ...(await finishTicketChange(deps, trx, actor, id)), replayed: false }
   })
 }
 

@@ -17,6 +17,7 @@ export interface ListTicketsInput {
   readonly requester?: string
   readonly organisation?: string
   readonly tag?: string
+  readonly slaStates?: readonly string[]
   readonly text?: string
   readonly sort?: TicketSort
   readonly cursor?: string
@@ -41,6 +42,7 @@ export async function listTickets(deps: ServiceDeps, actor: Actor, input: ListTi
     requesterId: input.requester === 'me' ? actor.id : input.requester,
     organisationId: input.organisation,
     tag: input.tag,
+    slaStates: input.slaStates,
     words: input.text === undefined ? undefined : queryWords(input.text),
     searchInternal: canSeeInternal(actor),
   }
@@ -59,7 +61,7 @@ function encodeCursor(key: readonly unknown[], sort: TicketSort): string {
 function decodeCursor(cursor: string, sort: TicketSort): unknown[] {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { s?: unknown; k?: unknown }
-    if (parsed.s === sort && Array.isArray(parsed.k) && isValidSortKey(sort, parsed.k)) return parsed.k
+    if (parsed.s === sort && Array.isArray(parsed.k) && isValidSortKey(sort, parsed.k)) return parsed.k as unknown[]
   } catch {
     // fall through to the validation error
   }

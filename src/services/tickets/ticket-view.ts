@@ -4,11 +4,17 @@ import { AppError } from '../../domain/shared/app-error.ts'
 import type { TicketStatus } from '../../domain/tickets/ticket.ts'
 import type { Db } from '../../db/connection.ts'
 import { type TicketRecord, findTicket } from '../../db/tickets.ts'
+import type { TicketSlaRow } from '../../db/schema.ts'
+import { loadTicketSla } from '../../db/sla.ts'
+import type { ServiceDeps } from '../deps.ts'
+import { refreshTicketSla } from '../sla/evaluate-ticket-sla.ts'
+import { slaConfigFor } from '../sla/sla-config.ts'
 
-/** A ticket as a use case returns it: the record and what the viewer may do with it. */
+/** A ticket as a use case returns it: the record, what the viewer may do with it, and (single reads) its SLA targets. */
 export interface TicketView {
   readonly ticket: TicketRecord
   readonly abilities: TicketAbilities
+  readonly sla?: readonly TicketSlaRow[]
 }
 
 export function ticketFacts(ticket: TicketRecord): TicketFacts {
@@ -23,8 +29,30 @@ export function ticketFacts(ticket: TicketRecord): TicketFacts {
   }
 }
 
-export function viewTicket(actor: Actor, ticket: TicketRecord): TicketView {
-  return { ticket, abilities: ticketAbilities(actor, ticketFacts(ticket)) }
+export function viewTicket(actor: Actor, ticket: TicketRecord, sla?: readonly TicketSlaRow[]): TicketView {
+  return { ticket, abilities: ticketAbilities(actor, ticketFacts(ticket)), ...(sla !== undefined ? { sla } : {}) }
+}
+
+/** A ticket with its SLA targets, read inside the use case's transaction. */
+export async function viewTicketWithSla(trx: Db, actor: Actor, ticketId: string): Promise<TicketView> {
+  const ticket = await findTicket(trx, ticketId)
+  if (ticket === undefined) throw new AppError('NOT_FOUND', 'ticket not found', [{ field: 'id', message: 'no such ticket' }])
+  return viewTicket(actor, ticket, await loadTicketSla(trx, ticketId))
+}
+
+/**
+ * Ends a ticket use case: the SLA is recomputed from the changed ticket (in the same
+ * transaction, so its events sit beside the change) and the ticket is read back with it.
+ */
+export async function finishTicketChange(
+  deps: ServiceDeps,
+  trx: Db,
+  actor: Actor,
+  ticketId: string,
+  reason?: string,
+): Promise<TicketView> {
+  await refreshTicketSla(trx, deps.clock(), await slaConfigFor(deps, trx), ticketId, { actorId: actor.id, ...(reason !== undefined ? { reason } : {}) })
+  return viewTicketWithSla(trx, actor, ticketId)
 }
 
 /**

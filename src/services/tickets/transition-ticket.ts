@@ -10,7 +10,7 @@ import { loadSettings } from '../../db/settings.ts'
 import type { TicketUpdate } from '../../db/schema.ts'
 import { type TicketRecord, findTicket, updateTicket } from '../../db/tickets.ts'
 import { type ServiceDeps, inTransaction } from '../deps.ts'
-import { type TicketView, loadVisibleTicket, viewTicket } from './ticket-view.ts'
+import { type TicketView, finishTicketChange, loadVisibleTicket } from './ticket-view.ts'
 
 export interface TransitionTicketInput {
   readonly action: TicketAction
@@ -22,7 +22,8 @@ export async function transitionTicket(deps: ServiceDeps, actor: Actor, id: stri
   assertMayTakeAction(actor, input.action)
   return inTransaction(deps, async (trx) => {
     const ticket = await loadVisibleTicket(trx, actor, id, { forUpdate: true })
-    return viewTicket(actor, await applyTransition(trx, deps.clock(), actor, ticket, input))
+    await applyTransition(trx, deps.clock(), actor, ticket, input)
+    return finishTicketChange(deps, trx, actor, ticket.id, input.reason)
   })
 }
 

@@ -15,7 +15,7 @@ import {
   assertOrganisationExists,
   assertWatchersExist,
 } from './ticket-references.ts'
-import { type TicketView, loadVisibleTicket, viewTicket } from './ticket-view.ts'
+import { type TicketView, finishTicketChange, loadVisibleTicket } from './ticket-view.ts'
 
 export interface UpdateTicketInput {
   readonly subject?: string
@@ -56,8 +56,9 @@ export async function updateTicket(deps: ServiceDeps, actor: Actor, id: string, 
   assertMaySetTicketFields(actor, given, CUSTOMER_UPDATE_FIELDS)
   return inTransaction(deps, async (trx) => {
     const ticket = await loadVisibleTicket(trx, actor, id, { forUpdate: true })
-    const changed = await applyTicketChanges(trx, deps.clock(), actor, ticket, input)
-    return viewTicket(actor, changed)
+    await applyTicketChanges(trx, deps.clock(), actor, ticket, input)
+    const inputsChanged = ['severity', 'type', 'categoryId', 'organisationId'].filter((field) => input[field as keyof UpdateTicketInput] !== undefined)
+    return finishTicketChange(deps, trx, actor, ticket.id, inputsChanged.length > 0 ? `${inputsChanged.join(', ')} changed` : input.reason)
   })
 }
 
