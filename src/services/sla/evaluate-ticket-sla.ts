@@ -5,7 +5,9 @@ import { type Emotion, computePriority } from '../../domain/sla/priority.ts'
 import { selectPolicy } from '../../domain/sla/sla-policy.ts'
 import { type TargetState, computeTargetState } from '../../domain/sla/target-state.ts'
 import type { Channel, ServicePackage, Severity, TicketType, VipLevel } from '../../domain/tickets/ticket.ts'
+import type { Insertable } from 'kysely'
 import type { Db } from '../../db/connection.ts'
+import type { TicketSlaTable } from '../../db/schema.ts'
 import { type NewEvent, insertEvents } from '../../db/events.ts'
 import { type SlaConfig, loadCustomerStanding, loadTicketClock, loadTicketSla } from '../../db/sla.ts'
 import { type TicketRecord, findTicket } from '../../db/tickets.ts'
@@ -60,6 +62,7 @@ export async function evaluateTicketSla(trx: Db, now: Date, config: SlaConfig, t
   const chain = policy === null ? undefined : config.chains.get(policy.escalationChainId ?? DEFAULT_ESCALATION_CHAIN_ID)
   const open = ticket.status !== 'closed'
   const states: TargetState[] = []
+  const rows: Insertable<TicketSlaTable>[] = []
   const moved: { target: string; before: string | null; after: string | null }[] = []
 
   for (const definition of policy?.targets ?? []) {
@@ -121,10 +124,32 @@ export async function evaluateTicketSla(trx: Db, now: Date, config: SlaConfig, t
       next_check_at: open ? nextCheck : null,
       computed_at: now,
     }
+    rows.push(row)
+  }
+  if (rows.length > 0) {
+    // One statement for all targets: the scheduler evaluates many tickets per pass.
     await trx
       .insertInto('ticket_sla')
-      .values(row)
-      .onConflict((oc) => oc.columns(['ticket_id', 'target']).doUpdateSet(row))
+      .values(rows)
+      .onConflict((oc) =>
+        oc.columns(['ticket_id', 'target']).doUpdateSet((eb) => ({
+          policy_id: eb.ref('excluded.policy_id'),
+          calendar_id: eb.ref('excluded.calendar_id'),
+          status: eb.ref('excluded.status'),
+          duration_ms: eb.ref('excluded.duration_ms'),
+          elapsed_ms: eb.ref('excluded.elapsed_ms'),
+          remaining_ms: eb.ref('excluded.remaining_ms'),
+          started_at: eb.ref('excluded.started_at'),
+          stopped_at: eb.ref('excluded.stopped_at'),
+          due_at: eb.ref('excluded.due_at'),
+          warn_at: eb.ref('excluded.warn_at'),
+          warned_at: eb.ref('excluded.warned_at'),
+          breached_at: eb.ref('excluded.breached_at'),
+          escalation_level: eb.ref('excluded.escalation_level'),
+          next_check_at: eb.ref('excluded.next_check_at'),
+          computed_at: eb.ref('excluded.computed_at'),
+        })),
+      )
       .execute()
   }
   // Targets of a policy that no longer applies are dropped.
