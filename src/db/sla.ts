@@ -101,6 +101,22 @@ export async function loadTicketClock(trx: Db, ticket: TicketRecord): Promise<Ti
   }
 }
 
+/** The clock of a ticket just received: no history but its receipt. */
+export function newTicketClock(ticket: TicketRecord): TicketClock {
+  const receivedAt = ticket.received_at.getTime()
+  return {
+    status: ticket.status as TicketStatus,
+    receivedAt,
+    acceptedAt: null,
+    firstResponseAt: null,
+    resolvedAt: null,
+    closedAt: null,
+    followedUpAt: null,
+    lastReopenedAt: null,
+    history: [{ at: receivedAt, status: ticket.status as TicketStatus }],
+  }
+}
+
 /** The VIP level and service package of the ticket's organisation (standard / basic without one). */
 export async function loadCustomerStanding(trx: Db, organisationId: string | null) {
   if (organisationId === null) return { vipLevel: 'standard', servicePackage: 'basic' } as const

@@ -9,13 +9,15 @@ import type { Insertable } from 'kysely'
 import type { Db } from '../../db/connection.ts'
 import type { TicketSlaTable } from '../../db/schema.ts'
 import { type NewEvent, insertEvents } from '../../db/events.ts'
-import { type SlaConfig, loadCustomerStanding, loadTicketClock, loadTicketSla } from '../../db/sla.ts'
+import { type SlaConfig, loadCustomerStanding, loadTicketClock, loadTicketSla, newTicketClock } from '../../db/sla.ts'
 import { type TicketRecord, findTicket } from '../../db/tickets.ts'
 
 export interface EvaluateOptions {
   /** Why the SLA is looked at again, recorded when due times move (e.g. `severity changed`). */
   readonly reason?: string
   readonly actorId?: string
+  /** A ticket created in this transaction: it has no SLA rows and no status history yet. */
+  readonly isNew?: boolean
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
@@ -47,8 +49,8 @@ export async function evaluateTicketSla(trx: Db, now: Date, config: SlaConfig, t
     vipLevel: standing.vipLevel as VipLevel,
     servicePackage: standing.servicePackage as ServicePackage,
   })
-  const previous = new Map((await loadTicketSla(trx, ticket.id)).map((row) => [row.target, row]))
-  const clock = await loadTicketClock(trx, ticket)
+  const previous = new Map(options.isNew === true ? [] : (await loadTicketSla(trx, ticket.id)).map((row) => [row.target, row]))
+  const clock = options.isNew === true ? newTicketClock(ticket) : await loadTicketClock(trx, ticket)
   const events: NewEvent[] = []
   const event = (type: string, data: Record<string, unknown>, reason?: string | null): NewEvent => ({
     type,

@@ -125,7 +125,7 @@ export async function createTicket(
     await insertEvents(trx, [
       { type: 'ticket.created', entityType: 'ticket', entityId: id, actorId: actor.id, at: now, data: { ticket: row, watcherIds } },
     ])
-    return { ...(await finishTicketChange(deps, trx, actor, id)), replayed: false }
+    return { ...(await finishTicketChange(deps, trx, actor, id, undefined, true)), replayed: false }
   })
 }
 

@@ -50,8 +50,9 @@ export async function finishTicketChange(
   actor: Actor,
   ticketId: string,
   reason?: string,
+  isNew = false,
 ): Promise<TicketView> {
-  await refreshTicketSla(trx, deps.clock(), await slaConfigFor(deps, trx), ticketId, { actorId: actor.id, ...(reason !== undefined ? { reason } : {}) })
+  await refreshTicketSla(trx, deps.clock(), await slaConfigFor(deps, trx), ticketId, { actorId: actor.id, isNew, ...(reason !== undefined ? { reason } : {}) })
   return viewTicketWithSla(trx, actor, ticketId)
 }
 
