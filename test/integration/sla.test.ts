@@ -12,7 +12,6 @@ interface SlaTarget {
   escalationLevel: number
 }
 
-const MIN = 60_000
 
 describe('SLA engine on the default policies and the Chinese business calendar', () => {
   let server: TestServer
