@@ -9,6 +9,7 @@ import { openRuntime, startServer } from '../runtime.ts'
 import { issueApiToken } from '../services/auth/api-tokens.ts'
 import { createOrganisation, listOrganisations } from '../services/directory/organisations.ts'
 import { createUser } from '../services/people/users.ts'
+import { ensureSlaDefaults } from '../services/sla/sla-config.ts'
 import { seedDemo } from './seed-demo.ts'
 
 function configFrom(options: { data?: string; port?: number }): Config {
@@ -129,6 +130,8 @@ program
   .option('--tickets <n>', 'number of tickets', (value) => Number(value), 300)
   .action(async (options: { tickets: number }) => {
     await withRuntime(configFrom(program.opts()), async ({ deps }) => {
+      // The demo tickets get their SLA targets like any other: the defaults go in first.
+      await ensureSlaDefaults(deps)
       const summary = await seedDemo(deps, { tickets: options.tickets })
       console.log(summary)
     })

@@ -22,6 +22,15 @@ function Loading() {
   )
 }
 
+/**
+ * Where `/login?next=…` asks to go afterwards, if it is a path of this site. The sign-in page
+ * navigates there itself; a render with the new user that still sees `/login` must agree.
+ */
+function safeNext(search: string): string | null {
+  const next = new URLSearchParams(search).get('next')
+  return next !== null && next.startsWith('/') && !next.startsWith('//') ? next : null
+}
+
 /** Routes by role; a session that ends mid-work goes to sign-in and comes back here afterwards. */
 export function App() {
   const { user, loading } = useSession()
@@ -43,7 +52,7 @@ export function App() {
   const staff = isStaffUser(user)
   return (
     <Routes>
-      <Route path="/login" element={<Navigate to={staff ? '/desk' : '/portal'} replace />} />
+      <Route path="/login" element={<Navigate to={safeNext(location.search) ?? (staff ? '/desk' : '/portal')} replace />} />
       <Route
         path="*"
         element={

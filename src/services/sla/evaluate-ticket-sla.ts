@@ -52,11 +52,12 @@ export async function evaluateTicketSla(trx: Db, now: Date, config: SlaConfig, t
   const previous = new Map(options.isNew === true ? [] : (await loadTicketSla(trx, ticket.id)).map((row) => [row.target, row]))
   const clock = options.isNew === true ? newTicketClock(ticket) : await loadTicketClock(trx, ticket)
   const events: NewEvent[] = []
+  // Warnings, breaches and escalations are the system's doing; a recomputation is credited to whoever changed the ticket.
   const event = (type: string, data: Record<string, unknown>, reason?: string | null): NewEvent => ({
     type,
     entityType: 'ticket',
     entityId: ticket.id,
-    actorId: options.actorId ?? SYSTEM_ACTOR.id,
+    actorId: type === 'ticket.sla_updated' ? (options.actorId ?? SYSTEM_ACTOR.id) : SYSTEM_ACTOR.id,
     at: now,
     reason: reason ?? null,
     data,
@@ -258,7 +259,7 @@ async function escalate(
       await trx.updateTable('tickets').set({ assignee_id: supervisor.id, updated_at: now }).where('id', '=', ticket.id).execute()
     }
   }
-  events.push(event('ticket.escalated', { target, level: level + 1, chainId: chain.id, notify: step.notify, from: ticket.assignee_id, reassignedTo }, `SLA ${target} breached`))
+  events.push(event('ticket.escalated', { target, level: level + 1, chainId: chain.id, notify: step.notify, from: ticket.assignee_id, reassignedTo }))
   // The agent the ticket was taken from is told too (the supervisor who receives it is among the supervisors).
   await notify(trx, ticket, step.notify, 'sla_escalation', { target, level: level + 1 }, `${ticket.id}:${target}:escalation:${level + 1}`, now)
 }

@@ -10,7 +10,8 @@ import type { Db } from '../../db/connection.ts'
 import { insertEvents } from '../../db/events.ts'
 import { requestRecompute, toBusinessCalendar } from '../../db/sla.ts'
 import { type ServiceDeps, inTransaction } from '../deps.ts'
-import { invalidateSlaConfig } from './sla-config.ts'
+import { refreshTicketSla } from './evaluate-ticket-sla.ts'
+import { invalidateSlaConfig, slaConfigFor } from './sla-config.ts'
 
 /**
  * Administration of the SLA engine: calendars, policies, special periods and escalation
@@ -182,7 +183,8 @@ export async function createPolicy(deps: ServiceDeps, actor: Actor, input: Polic
       })
       .returningAll()
       .executeTakeFirstOrThrow()
-    const affected = await requestRecompute(trx, {}, now)
+    invalidateSlaConfig(deps)
+    const affected = (await requestRecompute(trx, {}, now)) + (await evaluateTicketsWithoutSla(deps, trx, now))
     await recordChange(trx, actor, 'sla.policy_created', row.id, { name: row.name, openTargetsToRecompute: affected }, now)
     invalidateSlaConfig(deps)
     return row
@@ -210,7 +212,8 @@ export async function updatePolicy(deps: ServiceDeps, actor: Actor, id: string, 
       .executeTakeFirst()
     if (row === undefined) throw notFound('policy')
     // Conditions and order decide which policy each open ticket gets: all open targets are looked at again.
-    const affected = await requestRecompute(trx, {}, now)
+    invalidateSlaConfig(deps)
+    const affected = (await requestRecompute(trx, {}, now)) + (await evaluateTicketsWithoutSla(deps, trx, now))
     await recordChange(trx, actor, 'sla.policy_updated', id, { name: row.name, openTargetsToRecompute: affected }, now)
     invalidateSlaConfig(deps)
     return row
@@ -227,6 +230,26 @@ export async function deletePolicy(deps: ServiceDeps, actor: Actor, id: string) 
     await recordChange(trx, actor, 'sla.policy_deleted', id, { name: row.name }, now)
     invalidateSlaConfig(deps)
   })
+}
+
+/** Most open tickets without SLA targets evaluated at once when a policy changes (the rest on the next change). */
+const UNTARGETED_LIMIT = 5_000
+
+/**
+ * Open tickets that no policy covered have no target rows for the scheduler to find; when
+ * a policy is added or changed they are evaluated here, so a new policy reaches them too.
+ */
+async function evaluateTicketsWithoutSla(deps: ServiceDeps, trx: Db, now: Date): Promise<number> {
+  const ids = await trx
+    .selectFrom('tickets')
+    .select('id')
+    .where('status', 'in', ['new', 'accepted', 'in_progress', 'waiting'])
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('ticket_sla').select('ticket_id').whereRef('ticket_sla.ticket_id', '=', 'tickets.id'))))
+    .limit(UNTARGETED_LIMIT)
+    .execute()
+  const config = await slaConfigFor(deps, trx)
+  for (const { id } of ids) await refreshTicketSla(trx, now, config, id, { reason: 'SLA policy changed' })
+  return ids.length
 }
 
 export interface SpecialPeriodInput {

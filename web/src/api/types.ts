@@ -44,9 +44,133 @@ export interface Ticket {
   closedAt: string | null
   reopenCount: number
   transferCount?: number
+  /** Dynamic priority (0–100+) and the inputs that made it. */
+  priorityScore?: number
+  priorityFactors?: PriorityFactor[]
+  /** The worst state of the running targets; null when the ticket has no running target. */
+  slaState?: SlaState | null
+  /** When the next running target falls due. */
+  slaDueAt?: string | null
+  /** Every SLA target of the ticket (single reads only). */
+  sla?: SlaTargetState[]
   createdAt: string
   updatedAt: string
   abilities: Abilities
+}
+
+export type SlaState = 'ok' | 'at_risk' | 'breached'
+export type SlaTargetKind = 'acknowledgement' | 'first_response' | 'solution' | 'resolution' | 'follow_up'
+export type SlaTargetStatus = 'pending' | 'running' | 'paused' | 'met' | 'breached'
+export type SlaStartEvent = 'received' | 'resolved'
+export type SlaStopEvent = 'accepted' | 'first_response' | 'resolved' | 'closed' | 'followed_up'
+export type EscalationAudience = 'assignee' | 'group' | 'supervisors' | 'managers'
+export type VipLevel = 'gold' | 'silver' | 'standard'
+export type ServicePackage = 'basic' | 'value_added' | 'exclusive'
+export type Channel = 'portal' | 'email' | 'chat' | 'phone' | 'app' | 'wechat' | 'api' | 'walk_in'
+
+export const SLA_TARGETS: readonly SlaTargetKind[] = ['acknowledgement', 'first_response', 'solution', 'resolution', 'follow_up']
+export const SLA_START_EVENTS: readonly SlaStartEvent[] = ['received', 'resolved']
+export const SLA_STOP_EVENTS: readonly SlaStopEvent[] = ['accepted', 'first_response', 'resolved', 'closed', 'followed_up']
+export const ESCALATION_AUDIENCES: readonly EscalationAudience[] = ['assignee', 'group', 'supervisors', 'managers']
+export const VIP_LEVELS: readonly VipLevel[] = ['gold', 'silver', 'standard']
+export const SERVICE_PACKAGES: readonly ServicePackage[] = ['basic', 'value_added', 'exclusive']
+export const CHANNELS: readonly Channel[] = ['portal', 'email', 'chat', 'phone', 'app', 'wechat', 'api', 'walk_in']
+
+/** One input of the dynamic priority, e.g. `{ input: 'vip_level', value: 'gold', points: 20 }`. */
+export interface PriorityFactor {
+  input: string
+  value: string
+  points: number
+}
+
+/** One SLA target of a ticket as `GET /tickets/:id` reports it. */
+export interface SlaTargetState {
+  target: SlaTargetKind
+  status: SlaTargetStatus
+  dueAt: string | null
+  /** Business time left on the target's calendar; negative when overdue. */
+  businessSecondsLeft: number
+  warnedAt: string | null
+  breachedAt: string | null
+  escalationLevel: number
+}
+
+/** `[start, end)` in minutes from local midnight. */
+export type MinuteInterval = [number, number]
+
+export interface SlaCalendar {
+  id: string
+  name: string
+  timeZone: string
+  is24x7: boolean
+  /** Working intervals per weekday, "0" = Sunday; absent days are closed. */
+  weeklyHours: Partial<Record<string, MinuteInterval[]>>
+  makeUpDayHours: MinuteInterval[] | null
+  holidays: string[]
+  workdays: string[]
+  updatedAt: string
+}
+
+export interface SlaTargetDefinition {
+  target: SlaTargetKind
+  startOn: SlaStartEvent
+  stopOn: SlaStopEvent
+  minutes: number
+  calendarId: string
+  pauseStatuses: TicketStatus[]
+  warnAtRatio: number
+  restartOnReopen?: boolean
+}
+
+export interface SlaConditions {
+  severities?: Severity[]
+  types?: TicketType[]
+  channels?: Channel[]
+  categoryIds?: string[]
+  vipLevels?: VipLevel[]
+  servicePackages?: ServicePackage[]
+}
+
+export interface SlaPolicy {
+  id: string
+  name: string
+  position: number
+  isActive: boolean
+  conditions: SlaConditions
+  targets: SlaTargetDefinition[]
+  escalationChainId: string | null
+  updatedAt: string
+}
+
+export interface SpecialPeriod {
+  id: string
+  name: string
+  startsAt: string
+  endsAt: string
+  priorityBoost: number
+  targetFactor: number
+}
+
+export interface EscalationLevel {
+  afterMinutes: number
+  notify: EscalationAudience[]
+  reassignToSupervisor: boolean
+}
+
+export interface EscalationChain {
+  id: string
+  name: string
+  levels: EscalationLevel[]
+}
+
+/** An in-app notification; `payload` carries the ticket's number and subject and what happened. */
+export interface AppNotification {
+  id: string
+  kind: string
+  ticketId: string | null
+  payload: { number?: string; subject?: string; target?: string; level?: number; dueAt?: string } | null
+  createdAt: string
+  readAt: string | null
 }
 
 export interface TicketPage {
@@ -108,8 +232,8 @@ export interface User {
 export interface Organisation {
   id: string
   name: string
-  vipLevel: 'gold' | 'silver' | 'standard'
-  servicePackage: 'basic' | 'value_added' | 'exclusive'
+  vipLevel: VipLevel
+  servicePackage: ServicePackage
   region: string | null
   notes: string | null
 }

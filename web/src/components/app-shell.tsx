@@ -3,9 +3,10 @@ import { useTranslation } from 'react-i18next'
 import { NavLink, useNavigate } from 'react-router'
 import { isStaffUser, seesAllQueues } from '../api/types.ts'
 import { LanguageSwitch } from './language-switch.tsx'
+import { NotificationsBell } from './notifications-bell.tsx'
 import { useSession } from './session.tsx'
 
-/** The frame of every signed-in screen: skip link, navigation for the person's role, language, sign-out. */
+/** The frame of every signed-in screen: skip link, navigation for the person's role, notifications (staff), language, sign-out. */
 export function AppShell({ children }: { children: ReactNode }) {
   const { t } = useTranslation()
   const { user, signOut } = useSession()
@@ -51,6 +52,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           </ul>
         </nav>
         <div className="topbar-end">
+          {staff && <NotificationsBell />}
           <LanguageSwitch />
           {user !== null && <span className="who">{user.name}</span>}
           <button

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next'
+import type { TFunction } from 'i18next'
 import type { Message, TicketEvent } from '../api/types.ts'
 import { AttachmentList } from './attachments.tsx'
 import { formatDateTime } from './format.ts'
@@ -35,11 +36,29 @@ export function Conversation({ messages, events }: { messages: readonly Message[
           <li key={item.key} className="event-line" data-testid="event" data-type={item.event.type}>
             <time dateTime={item.event.occurredAt}>{formatDateTime(item.event.occurredAt, i18n.language)}</time> ·{' '}
             {t(`event.${item.event.type}`, { defaultValue: item.event.type })}
+            {slaDetail(item.event, t)}
             {item.event.actorName !== null && ` · ${item.event.actorName}`}
-            {item.event.reason !== null && ` — ${item.event.reason}`}
+            {item.event.reason !== null && !isSlaEvent(item.event) && ` — ${item.event.reason}`}
           </li>
         ),
       )}
     </ol>
   )
+}
+
+const SLA_EVENTS: ReadonlySet<string> = new Set(['ticket.sla_warning', 'ticket.sla_breached', 'ticket.escalated'])
+
+/** SLA events name their target in data; their reason is the engine's English sentence, said here in words instead. */
+function isSlaEvent(event: TicketEvent): boolean {
+  return SLA_EVENTS.has(event.type)
+}
+
+/** " (First response, level 1)" for an SLA event; nothing for others. */
+function slaDetail(event: TicketEvent, t: TFunction): string {
+  if (!isSlaEvent(event) || typeof event.data !== 'object' || event.data === null) return ''
+  const data = event.data as { target?: unknown; level?: unknown }
+  const parts: string[] = []
+  if (typeof data.target === 'string') parts.push(t(`sla.target.${data.target}`, { defaultValue: data.target }))
+  if (typeof data.level === 'number') parts.push(t('notifications.level', { level: data.level }))
+  return parts.length === 0 ? '' : t('sla.eventDetail', { detail: parts.join(t('sla.listSeparator')) })
 }

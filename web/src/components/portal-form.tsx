@@ -52,7 +52,8 @@ const CODES = new Set([
   'RATE_LIMITED',
 ])
 
-function translateFieldMessage(message: string, t: TFunction<'portal'>): string {
+/** An API field message in the reader's language where its wording is known; the API's text otherwise. */
+export function translateFieldMessage(message: string, t: TFunction<'portal'>): string {
   for (const [pattern, key] of FIELD_MESSAGES) {
     const match = pattern.exec(message)
     if (match !== null) return t(`fieldError.${key}`, { count: Number(match[1] ?? 0) })

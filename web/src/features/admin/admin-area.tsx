@@ -4,11 +4,12 @@ import './admin.css'
 import { CategoriesPage } from './categories-page.tsx'
 import { GroupsPage } from './groups-page.tsx'
 import { OrganisationsPage } from './organisations-page.tsx'
+import { SlaAdminPage } from './sla/sla-admin-page.tsx'
 import { UsersPage } from './users-page.tsx'
 
-const TABS = ['users', 'groups', 'organisations', 'categories'] as const
+const TABS = ['users', 'groups', 'organisations', 'categories', 'sla'] as const
 
-/** Administration under `/admin`: people, teams, customer companies and the category tree. */
+/** Administration under `/admin`: people, teams, customer companies, the category tree and the SLA engine. */
 export function AdminArea() {
   const { t } = useTranslation('admin')
   return (
@@ -31,6 +32,7 @@ export function AdminArea() {
         <Route path="groups" element={<GroupsPage />} />
         <Route path="organisations" element={<OrganisationsPage />} />
         <Route path="categories" element={<CategoriesPage />} />
+        <Route path="sla/*" element={<SlaAdminPage />} />
         <Route path="*" element={<Navigate to="/admin/users" replace />} />
       </Routes>
     </div>

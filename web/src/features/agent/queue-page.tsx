@@ -5,7 +5,7 @@ import { ApiError, api } from '../../api/client.ts'
 import { type QueueCounts, SEVERITIES, type SavedView, TICKET_STATUSES, TICKET_TYPES, seesAllQueues } from '../../api/types.ts'
 import { useUser } from '../../components/session.tsx'
 import { useLoad } from '../../components/use-load.ts'
-import { ANY_STATUS, COUNT_OF, QUEUE_KEYS, type QueueKey, SORTS, listQueryOf, queueOf, rememberQueueSearch, tabSearch, toQueryString, viewSearch } from './queue-query.ts'
+import { ANY_STATUS, COUNT_OF, QUEUE_KEYS, type QueueKey, SLA_FILTERS, SORTS, listQueryOf, queueOf, rememberQueueSearch, tabSearch, toQueryString, viewSearch } from './queue-query.ts'
 import { SavedViews } from './saved-views.tsx'
 import { type ShortcutHelpItem, ShortcutsHelp, useShortcuts } from './shortcuts.tsx'
 import { TicketTable } from './ticket-table.tsx'
@@ -96,6 +96,7 @@ export function QueuePage() {
   const status = params.get('status') ?? ''
   const severity = params.get('severity') ?? ''
   const type = params.get('type') ?? ''
+  const sla = params.get('sla') ?? ''
   const sort = params.get('sort') ?? '-receivedAt'
   const error = list.error instanceof ApiError ? list.error.message : list.error !== null ? t('common:error.generic') : null
 
@@ -202,6 +203,18 @@ export function QueuePage() {
           </select>
         </div>
         <div className="ag-field">
+          <label htmlFor="ag-filter-sla">{t('filter.sla')}</label>
+          <select id="ag-filter-sla" value={sla} onChange={(event) => setParam('sla', event.target.value)} data-testid="filter-sla">
+            <option value="">{t('filter.all')}</option>
+            {SLA_FILTERS.map((value) => (
+              <option key={value} value={value}>
+                {t(`filter.slaOption.${value.replace(',', '_')}`)}
+              </option>
+            ))}
+            <ExtraOption value={sla} known={['', ...SLA_FILTERS]} label={(value) => t(`common:sla.status.${value}`)} />
+          </select>
+        </div>
+        <div className="ag-field">
           <label htmlFor="ag-filter-sort">{t('filter.sort')}</label>
           <select id="ag-filter-sort" value={sort} onChange={(event) => setParam('sort', event.target.value === '-receivedAt' ? '' : event.target.value)} data-testid="filter-sort">
             {SORTS.map((value) => (
@@ -212,6 +225,11 @@ export function QueuePage() {
           </select>
         </div>
       </div>
+      {sort === 'slaDueAt' && (
+        <p className="muted ag-small ag-sort-hint" data-testid="sort-sla-hint">
+          {t('filter.slaDueAtHint')}
+        </p>
+      )}
 
       <SavedViews currentQuery={query} selectedId={viewId} onApply={applyView} />
 

@@ -13,10 +13,13 @@ export const COUNT_OF: Record<QueueKey, 'mine' | 'myGroups' | 'unassigned' | 'al
 }
 
 /** Sort orders offered in the queue (the API's `sort`). */
-export const SORTS = ['-receivedAt', 'receivedAt', '-updatedAt', 'severity'] as const
+export const SORTS = ['-receivedAt', 'receivedAt', '-updatedAt', 'severity', '-priority', 'slaDueAt'] as const
+
+/** SLA filters offered in the queue (the API's `sla`). */
+export const SLA_FILTERS = ['at_risk,breached', 'breached', 'at_risk', 'ok'] as const
 
 /** Parameters of `GET /tickets` that a queue URL or a saved view may carry. */
-export const FILTER_PARAMS = ['assignee', 'group', 'requester', 'organisation', 'tag', 'status', 'severity', 'type', 'text', 'sort'] as const
+export const FILTER_PARAMS = ['assignee', 'group', 'requester', 'organisation', 'tag', 'status', 'severity', 'type', 'sla', 'text', 'sort'] as const
 
 /** The status filter's value for "any status" (the API's default when `status` is absent). */
 export const ANY_STATUS = 'any'
@@ -89,7 +92,7 @@ export function viewSearch(viewId: string, query: string): string {
 export function tabSearch(params: URLSearchParams, queue: QueueKey, group: string | null): string {
   const kept: [string, string][] = [['queue', queue]]
   if (queue === 'groups' && group !== null) kept.push(['group', group])
-  for (const name of ['status', 'severity', 'type', 'text', 'sort'] as const) {
+  for (const name of ['status', 'severity', 'type', 'sla', 'text', 'sort'] as const) {
     const value = params.get(name)
     if (value !== null && value !== '') kept.push([name, value])
   }

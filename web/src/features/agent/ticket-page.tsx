@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useNavigate, useParams } from 'react-router'
 import { ApiError, api } from '../../api/client.ts'
@@ -12,10 +12,14 @@ import { useLoad } from '../../components/use-load.ts'
 import { CustomerPanel } from './customer-panel.tsx'
 import { queueHref } from './queue-query.ts'
 import { type ShortcutHelpItem, ShortcutsHelp, useShortcuts } from './shortcuts.tsx'
+import { SlaPanel } from './sla-panel.tsx'
 import { TicketDetails } from './ticket-details.tsx'
 import { TransferDialog } from './transfer-dialog.tsx'
 import { namesById, useGroups, useStaff } from './use-directory.ts'
 import { useLiveReload } from './use-live-reload.ts'
+
+/** The business time left on each target moves on the server's calendars: it is read again this often. */
+const SLA_REFRESH_MS = 60_000
 
 const TICKET_SHORTCUTS: readonly ShortcutHelpItem[] = [
   { keys: ['r'], label: 'shortcuts.reply' },
@@ -43,6 +47,11 @@ export function TicketPage() {
       history.reload()
     },
   )
+  const reloadTicket = ticket.reload
+  useEffect(() => {
+    const timer = setInterval(reloadTicket, SLA_REFRESH_MS)
+    return () => clearInterval(timer)
+  }, [reloadTicket])
 
   const current = ticket.data?.id === id ? ticket.data : undefined
   if (current === undefined) {
@@ -233,6 +242,7 @@ function TicketView({ ticket, messages, events, reload }: { ticket: Ticket; mess
           {abilities.reply && <ReplyEditor ticketId={ticket.id} allowInternal={abilities.addInternalNote} onSent={reload} />}
         </div>
         <div className="stack ag-ticket-side">
+          <SlaPanel ticket={ticket} />
           <section className="card" aria-labelledby="ag-facts">
             <h2 id="ag-facts">{t('ticket.facts')}</h2>
             <dl className="ag-facts">

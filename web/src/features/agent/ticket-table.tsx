@@ -4,7 +4,12 @@ import { Link } from 'react-router'
 import type { Ticket } from '../../api/types.ts'
 import { SeverityBadge, StatusBadge } from '../../components/badges.tsx'
 import { formatAge, formatDateTime, formatRelative } from '../../components/format.ts'
+import { useUser } from '../../components/session.tsx'
+import { SlaCountdown } from '../../components/sla.tsx'
 import { useNow } from './use-now.ts'
+
+/** How often countdowns and ages are redrawn (no request to the server). */
+const TICK_MS = 30_000
 
 export interface TicketSelection {
   readonly selected: ReadonlySet<string>
@@ -12,9 +17,10 @@ export interface TicketSelection {
 }
 
 /**
- * A table of tickets: number, subject (a link to the ticket), status, severity, type, who has
- * it, and when it arrived and last changed. Optionally a checkbox per row (bulk actions) and
- * a highlighted row (keyboard selection).
+ * A table of tickets: number, subject (a link to the ticket), status, severity, priority, the
+ * next SLA due time as a live countdown, type, who has it, and when it arrived and last
+ * changed. Optionally a checkbox per row (bulk actions) and a highlighted row (keyboard
+ * selection).
  */
 export function TicketTable({
   tickets,
@@ -38,8 +44,9 @@ export function TicketTable({
   busy?: boolean
 }) {
   const { t, i18n } = useTranslation('agent')
-  const now = useNow()
+  const now = useNow(TICK_MS)
   const language = i18n.language
+  const { timeZone } = useUser()
   return (
     <div className="ag-table-scroll">
       <table className="ag-tickets" aria-busy={busy}>
@@ -55,6 +62,12 @@ export function TicketTable({
             <th scope="col">{t('table.subject')}</th>
             <th scope="col">{t('table.status')}</th>
             <th scope="col">{t('table.severity')}</th>
+            <th scope="col" className="ag-num ag-nowrap">
+              {t('table.priority')}
+            </th>
+            <th scope="col" className="ag-nowrap">
+              {t('table.sla')}
+            </th>
             <th scope="col">{t('table.type')}</th>
             <th scope="col">{t('table.assignee')}</th>
             <th scope="col">{showAge ? t('table.age') : t('table.received')}</th>
@@ -96,6 +109,12 @@ export function TicketTable({
                 </td>
                 <td>
                   <SeverityBadge severity={ticket.severity} />
+                </td>
+                <td className="ag-num" data-testid="priority-cell">
+                  {ticket.priorityScore ?? '—'}
+                </td>
+                <td className="ag-nowrap">
+                  <SlaCountdown dueAt={ticket.slaDueAt} state={ticket.slaState} now={now} timeZone={timeZone} />
                 </td>
                 <td className="ag-nowrap">{t(`common:type.${ticket.type}`)}</td>
                 <td className="ag-nowrap">

@@ -8,7 +8,8 @@ export function AgentLoadTable({ rows }: { rows: readonly AgentLoadRow[] }) {
   const { t, i18n } = useTranslation('agent')
   const now = useNow()
   return (
-    <div className="ag-table-scroll">
+    // Focusable so a keyboard can scroll the table sideways on a narrow screen (it holds no links).
+    <div className="ag-table-scroll" tabIndex={0} role="group" aria-label={t('supervisor.loadScroll')}>
       <table className="ag-load" data-testid="agent-load">
         <caption className="visually-hidden">{t('supervisor.load')}</caption>
         <thead>

@@ -25,14 +25,17 @@ export function SupervisorArea() {
 
 const UNASSIGNED_QUERY = `assignee=none&status=${OPEN_STATUSES}&sort=receivedAt`
 const AGEING_QUERY = `status=${OPEN_STATUSES}&sort=receivedAt`
+/** Open tickets past their warning share or overdue, the most urgent due time first. */
+const SLA_RISK_QUERY = `sla=at_risk,breached&status=${OPEN_STATUSES}&sort=slaDueAt`
 
-/** Queues at a glance, the load per agent, unassigned and ageing tickets, and bulk reassignment. */
+/** Queues at a glance, tickets at risk of or past their SLA, the load per agent, unassigned and ageing tickets, and bulk reassignment. */
 function SupervisorPage() {
   const { t } = useTranslation('agent')
   const counts = useLoad(() => api.get<QueueCounts>('/tickets/counts'), [])
   const load = useLoad(async () => (await api.get<{ items: AgentLoadRow[] }>('/reports/agent-load')).items, [])
   const unassigned = useTicketList(UNASSIGNED_QUERY)
   const ageing = useTicketList(AGEING_QUERY)
+  const risk = useTicketList(SLA_RISK_QUERY)
   const staff = useStaff()
   const groups = useGroups()
   const agentNames = useMemo(() => namesById(staff), [staff])
@@ -45,6 +48,7 @@ function SupervisorPage() {
     load.reload()
     unassigned.refresh()
     ageing.refresh()
+    risk.refresh()
   }
   useLiveReload(isTicketEvent, reloadAll)
 
@@ -78,6 +82,18 @@ function SupervisorPage() {
           <Tile label={t('supervisor.waiting')} value={load.data === undefined ? undefined : sum((row) => row.waiting)} testId="summary-waiting" />
         </dl>
       </section>
+
+      <TicketSection
+        id="sla-risk"
+        testId="sla-risk-list"
+        title={t('supervisor.slaRisk')}
+        hint={t('supervisor.slaRiskHint')}
+        empty={t('supervisor.noSlaRisk')}
+        list={risk}
+        selection={selection}
+        agentNames={agentNames}
+        groupNames={groupNames}
+      />
 
       <section aria-labelledby="ag-load-title" className="stack">
         <h2 id="ag-load-title" className="ag-section-title">
@@ -153,8 +169,10 @@ function TicketSection({
   agentNames,
   groupNames,
   showAge = false,
+  testId,
 }: {
   id: string
+  testId?: string
   title: string
   hint?: string
   empty: string
@@ -166,7 +184,7 @@ function TicketSection({
 }) {
   const { t } = useTranslation('agent')
   return (
-    <section aria-labelledby={`ag-${id}-title`} className="stack" data-testid={`supervisor-${id}`}>
+    <section aria-labelledby={`ag-${id}-title`} className="stack" data-testid={testId ?? `supervisor-${id}`}>
       <div className="ag-section-head">
         <h2 id={`ag-${id}-title`}>{title}</h2>
         {hint !== undefined && <span className="muted ag-small">{hint}</span>}
