@@ -1,18 +1,10 @@
-import { Jieba } from '@node-rs/jieba'
-import { dict } from '@node-rs/jieba/dict.js'
+import { cut, cut_for_search } from 'jieba-wasm'
 
 /**
  * Chinese-aware word segmentation for search. PostgreSQL's own parsers split on spaces and
  * punctuation only, so a Chinese sentence would be one "word"; jieba cuts it into words
  * first, and the database indexes the space-joined result with the `simple` configuration.
  */
-let jieba: Jieba | undefined
-
-function segmenter(): Jieba {
-  jieba ??= Jieba.withDict(dict)
-  return jieba
-}
-
 const WORD = /[\p{L}\p{N}]/u
 
 function cleanTokens(tokens: readonly string[]): string[] {
@@ -21,10 +13,10 @@ function cleanTokens(tokens: readonly string[]): string[] {
 
 /** Words to index: the search mode also emits the sub-words of long words (打印机 → 打印, 印机, 打印机). */
 export function indexWords(text: string): string {
-  return cleanTokens(segmenter().cutForSearch(text, true)).join(' ')
+  return cleanTokens(cut_for_search(text, true)).join(' ')
 }
 
 /** Words of a query: the plain mode, so that each query word must match. */
 export function queryWords(text: string): string[] {
-  return [...new Set(cleanTokens(segmenter().cut(text, true)))]
+  return [...new Set(cleanTokens(cut(text, true)))]
 }
