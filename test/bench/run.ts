@@ -634,7 +634,8 @@ function renderReport(report: Report): string {
   line('BENCH_QUICK=1 npm run bench                     # a tenth of the work, to check the benchmark itself')
   line('```')
   line()
-  line('It takes about 3–5 minutes on 2 cores; run it on an otherwise idle machine (the load average is recorded above).')
+  line('It takes about 5–7 minutes on 2 cores, the SLA and web-app sections included; run it on an otherwise idle machine')
+  line('(the load average is recorded above).')
   line('On PostgreSQL it creates a database `loopdesk_bench_<random>` on the')
   line('server (the user needs CREATEDB) and drops it at the end; when the server does not answer, PostgreSQL is')
   line('skipped and this report says so. PGlite runs in a temporary directory. The server under test is')
@@ -702,7 +703,7 @@ function interpret(report: Report): string[] {
     const worst = result.queue.reduce((a, b) => (a.timing.p99 >= b.timing.p99 ? a : b))
     const sqlMs = result.plans.map((plan) => executionMs(plan.plan)).filter((value) => !Number.isNaN(value))
     return (
-      `${result.label}: page 1 p50 ${ms(page1?.timing.p50 ?? Number.NaN)} ms, worst p99 ${ms(worst.timing.p99)} ms (${worst.name}), ` +
+      `${result.label}: page 1 p50 ${ms(page1?.timing.p50 ?? Number.NaN)} ms, worst p99 ${ms(worst.timing.p99)} ms on “${worst.name}”, ` +
       `while the SQL itself executes in ${sqlMs.length === 0 ? '?' : `${ms(Math.min(...sqlMs))}–${ms(Math.max(...sqlMs))}`} ms`
     )
   })

@@ -174,4 +174,47 @@ describe('SLA engine on the default policies and the Chinese business calendar',
     expect(bad.status).toBe(400)
     expect(bad.body.error.fields[0].field).toBe('timeZone')
   })
+
+  it('counts a reply and a switch to waiting made in one action as both', async () => {
+    at('2026-11-24T01:00:00Z')
+    const created = await customer.post('/api/v1/tickets', { subject: 'One action', description: 'x', severity: 'P3' })
+    const id = created.body.id
+    await agent.post(`/api/v1/tickets/${id}/transitions`, { action: 'accept' })
+    at('2026-11-24T01:20:00Z')
+    const reply = await agent.post(`/api/v1/tickets/${id}/messages`, { body: '请提供日志', visibility: 'public', then: 'wait' })
+    expect(reply.status).toBe(201)
+    const ticket = await agent.get(`/api/v1/tickets/${id}`)
+    expect(ticket.body.status).toBe('waiting')
+    expect(ticket.body.firstResponseAt).toBe('2026-11-24T01:20:00.000Z')
+    const sla = Object.fromEntries((ticket.body.sla as SlaTarget[]).map((target) => [target.target, target]))
+    expect(sla.first_response?.status).toBe('met')
+    expect(sla.resolution?.status).toBe('paused')
+    expect(sla.resolution?.businessSecondsLeft).toBe((900 - 20) * 60)
+    const refused = await customer.post(`/api/v1/tickets/${id}/messages`, { body: 'x', visibility: 'public', then: 'resolve' })
+    expect(refused.status).toBe(403)
+  })
+
+  it('escalates a customer’s third complaint within 90 days to supervisors and managers', async () => {
+    const complainer = await buildCustomer(server.deps)
+    const client = new ApiClient(server.url)
+    await client.login(complainer.email ?? '', TEST_PASSWORD)
+    const complain = async (iso: string) => {
+      at(iso)
+      return (await client.post('/api/v1/tickets', { subject: '投诉', description: '服务太慢', type: 'complaint' })).body.id as string
+    }
+    await complain('2026-06-01T02:00:00Z')
+    await complain('2026-10-01T02:00:00Z')
+    const second = await complain('2026-11-01T02:00:00Z')
+    const escalations = async () => server.deps.db.selectFrom('events').select(['ticket_id', 'data']).where('type', '=', 'customer.escalated').where('entity_id', '=', complainer.id).execute()
+    // The June complaint is outside the window: two within 90 days do not escalate.
+    expect(await escalations()).toEqual([])
+    const third = await complain('2026-11-20T02:00:00Z')
+    const recorded = await escalations()
+    expect(recorded.map((event) => event.ticket_id)).toEqual([third])
+    expect(recorded[0]?.data).toMatchObject({ rule: 'complaints_per_customer', complaints: 3 })
+    await runOutboxPass(server.deps)
+    const notices = await server.deps.db.selectFrom('notifications').select(['user_id', 'kind']).where('ticket_id', '=', third).where('kind', '=', 'complaint_escalation').execute()
+    expect(notices.map((notice) => notice.user_id)).toContain(supervisorId)
+    expect(second).not.toBe(third)
+  })
 })

@@ -237,6 +237,7 @@ export function ticketRoutes(deps: ServiceDeps): FastifyPluginAsyncTypebox {
               body: Type.String({ minLength: 1, maxLength: 100_000, pattern: '\\S' }),
               visibility: Visibility,
               attachmentIds: Type.Optional(Type.Array(Uuid, { maxItems: 20 })),
+              then: Type.Optional(StringEnum(['wait', 'resolve'] as const, { description: 'a lifecycle step taken with the reply, in the same instant (agents)' })),
             },
             { additionalProperties: false },
           ),

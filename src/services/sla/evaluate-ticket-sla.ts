@@ -206,7 +206,7 @@ async function audienceIds(trx: Db, ticket: TicketRecord, audiences: readonly Es
 }
 
 /** Puts an in-app notice in the outbox; the dedupe key makes a repeated attempt a no-op. */
-async function notify(
+export async function notify(
   trx: Db,
   ticket: TicketRecord,
   audiences: readonly EscalationAudience[],

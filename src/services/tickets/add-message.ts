@@ -1,14 +1,14 @@
 import { v7 as uuidv7 } from 'uuid'
 import type { Actor } from '../../domain/policy/actor.ts'
 import { isCustomer, isStaff } from '../../domain/policy/actor.ts'
-import { assertMayPostMessage } from '../../domain/policy/policy.ts'
+import { assertMayPostMessage, assertMayTakeAction } from '../../domain/policy/policy.ts'
 import { AppError } from '../../domain/shared/app-error.ts'
 import { indexWords } from '../../domain/text/segment.ts'
 import type { Channel, MessageVisibility } from '../../domain/tickets/ticket.ts'
 import { insertEvents } from '../../db/events.ts'
 import { insertMessage, linkAttachments } from '../../db/messages.ts'
 import type { MessageRow } from '../../db/schema.ts'
-import { appendSearchWords, updateTicket } from '../../db/tickets.ts'
+import { appendSearchWords, findTicket, updateTicket } from '../../db/tickets.ts'
 import { type ServiceDeps, inTransaction } from '../deps.ts'
 import { finishTicketChange, loadVisibleTicket } from './ticket-view.ts'
 import { applyTransition } from './transition-ticket.ts'
@@ -18,6 +18,8 @@ export interface AddMessageInput {
   readonly visibility: MessageVisibility
   readonly attachmentIds?: readonly string[]
   readonly channel?: Channel
+  /** A lifecycle step taken with the reply, in the same instant (e.g. reply and wait on the customer). */
+  readonly then?: 'wait' | 'resolve'
 }
 
 /** Longest text of one message that goes into the search index. */
@@ -29,6 +31,7 @@ const INDEXED_CHARS = 20_000
  */
 export async function addMessage(deps: ServiceDeps, actor: Actor, ticketId: string, input: AddMessageInput): Promise<MessageRow> {
   assertMayPostMessage(actor, input.visibility)
+  if (input.then !== undefined) assertMayTakeAction(actor, input.then)
   return inTransaction(deps, async (trx) => {
     const now = deps.clock()
     const ticket = await loadVisibleTicket(trx, actor, ticketId, { forUpdate: true })
@@ -70,6 +73,11 @@ export async function addMessage(deps: ServiceDeps, actor: Actor, ticketId: stri
     ])
     if (isCustomer(actor) && ticket.status === 'waiting') {
       await applyTransition(trx, now, actor, ticket, { action: 'start', reason: 'customer replied' })
+    }
+    if (input.then !== undefined) {
+      // One action, one instant: the reply counts as the first response and the step (a pause, say) starts with it.
+      const current = await findTicket(trx, ticket.id)
+      if (current !== undefined) await applyTransition(trx, now, actor, current, { action: input.then })
     }
     await finishTicketChange(deps, trx, actor, ticket.id)
     return message

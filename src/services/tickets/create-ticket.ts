@@ -18,6 +18,7 @@ import { findTicket, insertTicket, nextTicketSerial } from '../../db/tickets.ts'
 import { findUserById } from '../../db/users.ts'
 import { type ServiceDeps, inTransaction } from '../deps.ts'
 import { findOrCreateCustomerByEmail } from '../people/find-or-create-customer.ts'
+import { escalateRepeatedComplaints } from '../sla/complaint-escalation.ts'
 import {
   assertAssignable,
   assertCategoryExists,
@@ -121,7 +122,8 @@ export async function createTicket(
       created_at: now,
       updated_at: now,
     }
-    await insertTicket(trx, row, indexWords(`${input.subject}\n${input.description}`), watcherIds)
+    const inserted = await insertTicket(trx, row, indexWords(`${input.subject}\n${input.description}`), watcherIds)
+    await escalateRepeatedComplaints(trx, inserted, now)
     await insertEvents(trx, [
       { type: 'ticket.created', entityType: 'ticket', entityId: id, actorId: actor.id, at: now, data: { ticket: row, watcherIds } },
     ])
