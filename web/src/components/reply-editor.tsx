@@ -1,4 +1,4 @@
-import { type FormEvent, useId, useState } from 'react'
+import { type FormEvent, useId, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError, api } from '../api/client.ts'
 import type { Attachment } from '../api/types.ts'
@@ -18,7 +18,18 @@ export async function uploadFiles(files: readonly File[]): Promise<string[]> {
  * The reply box of a ticket: text, files, and — for agents — public reply or internal note,
  * which look different so nobody sends a note to the customer by mistake.
  */
-export function ReplyEditor({ ticketId, allowInternal, onSent }: { ticketId: string; allowInternal: boolean; onSent: () => void }) {
+export function ReplyEditor({
+  ticketId,
+  allowInternal,
+  canWait = false,
+  onSent,
+}: {
+  ticketId: string
+  allowInternal: boolean
+  /** Offer "send and wait on the customer": the reply and the pause in one action. */
+  canWait?: boolean
+  onSent: () => void
+}) {
   const { t } = useTranslation()
   const id = useId()
   const [body, setBody] = useState('')
@@ -26,6 +37,8 @@ export function ReplyEditor({ ticketId, allowInternal, onSent }: { ticketId: str
   const [files, setFiles] = useState<File[]>([])
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  // Which button sent the form; a ref, because the click and the submit come in one event.
+  const then = useRef<'wait' | undefined>(undefined)
 
   async function submit(event: FormEvent) {
     event.preventDefault()
@@ -34,7 +47,8 @@ export function ReplyEditor({ ticketId, allowInternal, onSent }: { ticketId: str
     setError(null)
     try {
       const attachmentIds = await uploadFiles(files)
-      await api.post(`/tickets/${ticketId}/messages`, { body, visibility, ...(attachmentIds.length > 0 ? { attachmentIds } : {}) })
+      const step = visibility === 'public' ? then.current : undefined
+      await api.post(`/tickets/${ticketId}/messages`, { body, visibility, ...(attachmentIds.length > 0 ? { attachmentIds } : {}), ...(step !== undefined ? { then: step } : {}) })
       setBody('')
       setFiles([])
       ;(event.target as HTMLFormElement).reset()
@@ -70,10 +84,15 @@ export function ReplyEditor({ ticketId, allowInternal, onSent }: { ticketId: str
           {error}
         </p>
       )}
-      <div>
-        <button type="submit" className="button-primary" disabled={busy || body.trim() === ''} data-testid="reply-send">
+      <div className="row">
+        <button type="submit" className="button-primary" disabled={busy || body.trim() === ''} data-testid="reply-send" onClick={() => (then.current = undefined)}>
           {visibility === 'internal' ? t('reply.sendNote') : t('reply.send')}
         </button>
+        {canWait && visibility === 'public' && (
+          <button type="submit" className="button-quiet" disabled={busy || body.trim() === ''} data-testid="reply-send-wait" onClick={() => (then.current = 'wait')}>
+            {t('reply.sendAndWait')}
+          </button>
+        )}
       </div>
     </form>
   )

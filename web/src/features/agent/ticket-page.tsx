@@ -239,7 +239,7 @@ function TicketView({ ticket, messages, events, reload }: { ticket: Ticket; mess
             <h2 id="ag-conversation">{t('ticket.conversation')}</h2>
             <Conversation messages={messages} events={events} />
           </section>
-          {abilities.reply && <ReplyEditor ticketId={ticket.id} allowInternal={abilities.addInternalNote} onSent={reload} />}
+          {abilities.reply && <ReplyEditor ticketId={ticket.id} allowInternal={abilities.addInternalNote} canWait={abilities.actions.includes('wait')} onSent={reload} />}
         </div>
         <div className="stack ag-ticket-side">
           <SlaPanel ticket={ticket} />
