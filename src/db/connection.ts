@@ -16,17 +16,34 @@ export interface DatabaseHandle {
   close(): Promise<void>
 }
 
-/** LISTEN on PostgreSQL needs a connection of its own, outside the pool, kept for the listener's life. */
+/**
+ * LISTEN on PostgreSQL needs a connection of its own, outside the pool, kept for the
+ * listener's life. If the server drops it (a restart, a failover), it is opened again.
+ */
 function listenOnServer(databaseUrl: string) {
   return async (channel: string, onPayload: (payload: string) => void) => {
-    const client = new pg.Client({ connectionString: databaseUrl })
-    await client.connect()
-    client.on('notification', (message) => {
-      if (message.channel === channel && message.payload !== undefined) onPayload(message.payload)
-    })
-    await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`)
+    let stopped = false
+    let client: pg.Client | null = null
+    const reconnect = (): void => {
+      if (!stopped) setTimeout(() => void open().catch(reconnect), 1000)
+    }
+    const open = async (): Promise<void> => {
+      const next = new pg.Client({ connectionString: databaseUrl })
+      next.on('notification', (message) => {
+        if (message.channel === channel && message.payload !== undefined) onPayload(message.payload)
+      })
+      next.on('error', () => {
+        // Reconnection below; the error itself needs no handling beyond not crashing the process.
+      })
+      next.on('end', reconnect)
+      await next.connect()
+      await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`)
+      client = next
+    }
+    await open()
     return async () => {
-      await client.end()
+      stopped = true
+      await client?.end()
     }
   }
 }

@@ -35,6 +35,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await handle.close()
       const cleanup = new pg.Client({ connectionString: serverUrl })
       await cleanup.connect()
+      // pg's pool reports itself ended while its sockets are still closing; dropping the
+      // database under them would kill them mid-goodbye, so wait until they are gone.
+      for (let attempt = 0; attempt < 100; attempt++) {
+        const { rows } = await cleanup.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1', [name])
+        if (Number(rows[0]?.n ?? 0) === 0) break
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
       await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
       await cleanup.end()
     },
