@@ -24,8 +24,14 @@ function listenOnServer(databaseUrl: string) {
   return async (channel: string, onPayload: (payload: string) => void) => {
     let stopped = false
     let client: pg.Client | null = null
+    let reconnecting = false
     const reconnect = (): void => {
-      if (!stopped) setTimeout(() => void open().catch(reconnect), 1000)
+      if (stopped || reconnecting) return
+      reconnecting = true
+      setTimeout(() => {
+        reconnecting = false
+        void open().catch(reconnect)
+      }, 1000)
     }
     const open = async (): Promise<void> => {
       const next = new pg.Client({ connectionString: databaseUrl })
