@@ -190,10 +190,13 @@ const SUBJECTS = [
 const TYPES = ['incident', 'defect', 'consultation', 'information', 'change', 'complaint'] as const
 const SEVERITIES = ['P1', 'P2', 'P3', 'P3', 'P4'] as const
 
-/** The i-th ticket of the creation runs: Chinese and English text, as customers write it. */
-function sampleTicket(i: number): SampleTicket {
+/** The i-th ticket of the creation runs: Chinese and English text, as customers write it, from the customers in turn. */
+function sampleTicket(i: number, customerIds: readonly string[]): SampleTicket {
   const [zh, en] = SUBJECTS[i % SUBJECTS.length] ?? SUBJECTS[0]
+  const requesterId = customerIds[i % customerIds.length]
+  if (requesterId === undefined) throw new Error('the desk has no customers')
   return {
+    requesterId,
     subject: `${zh} ${en} #${i}`,
     description:
       `客户反馈：${zh}，从今天上午九点开始出现，重启设备后问题依旧，影响部门内十几位同事的日常工作，请尽快安排处理。` +
@@ -332,8 +335,7 @@ async function benchDatabase(label: string, kind: 'pglite' | 'postgres', env: Re
   try {
     await monitor?.connect()
     const create = (agent: http.Agent) => async (i: number) => {
-      const ticket = sampleTicket(i)
-      const body = JSON.stringify({ ...ticket, requesterId: ready.customerId })
+      const body = JSON.stringify(sampleTicket(i, ready.customerIds))
       const response = await httpRequest(agent, new URL('/api/v1/tickets', base), 'POST', { authorization, 'content-type': 'application/json' }, body)
       if (response.status !== 201) log(`${label}: POST /tickets answered ${response.status}: ${response.body.slice(0, 200)}`)
       return response.status === 201
@@ -357,7 +359,7 @@ async function benchDatabase(label: string, kind: 'pglite' | 'postgres', env: Re
     for (const [index, level] of levels.entries()) {
       if (kind === 'pglite' && level.concurrency > 1) continue
       const rowCount = CEILING_ROWS[level.concurrency] ?? scaled(2000)
-      const rows = Array.from({ length: rowCount }, (_, i) => sampleTicket(i))
+      const rows = Array.from({ length: rowCount }, (_, i) => sampleTicket(i, ready.customerIds))
       await server.command('ceiling', { concurrency: level.concurrency, rows: rows.slice(0, WARM_UP_REQUESTS) })
       const raw = await server.command<{ latenciesMs: number[]; elapsedMs: number }>('ceiling', { concurrency: level.concurrency, rows })
       const ceiling = summarise(raw.latenciesMs, raw.elapsedMs)
@@ -508,7 +510,9 @@ function renderReport(report: Report): string {
   line(`| PGlite | ${pgliteVersion()}${pglite === undefined ? '' : ` (${pglite.serverVersion.split(' on ')[0]})`} |`)
   line()
   line('The server, the load generator and PostgreSQL share these cores: the numbers are for comparing')
-  line('runs and databases on one machine, not a capacity plan for production hardware.')
+  line('runs and databases on one machine, not a capacity plan for production hardware. On a small virtual machine')
+  line('consecutive runs can differ by a third (contention on the host does not show in the guest\'s load average):')
+  line('compare several runs before reading much into a small difference.')
   line()
 
   line('## Aims')
@@ -533,7 +537,7 @@ function renderReport(report: Report): string {
 
   line('## 1. Ticket creation over HTTP, and the database ceiling')
   line()
-  line('`POST /api/v1/tickets` with an L1 agent\'s bearer API token, on behalf of an existing customer')
+  line('`POST /api/v1/tickets` with an L1 agent\'s bearer API token, on behalf of existing customers (200, in turn)')
   line('(subject and a ~250-character description in Chinese and English, severity, type), over keep-alive')
   line(`connections; ${WARM_UP_REQUESTS} warm-up requests per level are not counted. The ceiling is the same rows written`)
   line('by plain single-row `INSERT INTO tickets … VALUES (…)` statements, each its own autocommitted transaction')

@@ -36,6 +36,8 @@ export interface ReadyMessage {
   readonly agentId: string
   readonly groupId: string
   readonly customerId: string
+  /** Every customer of the desk: tickets are spread over them, as real requesters are. */
+  readonly customerIds: readonly string[]
   readonly kind: 'pglite' | 'postgres'
   readonly serverVersion: string
   readonly setupMs: number
@@ -47,6 +49,7 @@ export interface SampleTicket {
   readonly description: string
   readonly type: string
   readonly severity: string
+  readonly requesterId: string
 }
 
 type Command =
@@ -127,6 +130,7 @@ const ready: ReadyMessage = {
   agentId: benchAgentId,
   groupId: benchGroup.id,
   customerId: benchCustomerId,
+  customerIds,
   kind: handle.kind,
   serverVersion: versionRows[0]?.version ?? 'unknown',
   setupMs: performance.now() - started,
@@ -161,7 +165,7 @@ async function ceiling(concurrency: number, rows: readonly SampleTicket[]) {
   const params = (i: number): unknown[] => {
     const row = rows[i]
     if (row === undefined) throw new Error(`no row ${i}`)
-    return [randomUUID(), `C${run}-${i}`, row.subject, row.description, row.type, row.severity, benchCustomerId, new Date(), benchAgentId]
+    return [randomUUID(), `C${run}-${i}`, row.subject, row.description, row.type, row.severity, row.requesterId, new Date(), benchAgentId]
   }
   if (databaseUrl === undefined) {
     // PGlite has a single connection: more callers would only queue on it.

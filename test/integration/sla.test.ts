@@ -216,5 +216,7 @@ describe('SLA engine on the default policies and the Chinese business calendar',
     const notices = await server.deps.db.selectFrom('notifications').select(['user_id', 'kind']).where('ticket_id', '=', third).where('kind', '=', 'complaint_escalation').execute()
     expect(notices.map((notice) => notice.user_id)).toContain(supervisorId)
     expect(second).not.toBe(third)
+    await complain('2026-11-21T02:00:00Z')
+    expect(await escalations()).toHaveLength(1)
   })
 })

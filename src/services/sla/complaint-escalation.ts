@@ -23,6 +23,16 @@ export async function escalateRepeatedComplaints(trx: Db, ticket: TicketRecord, 
     .where('received_at', '>=', since)
     .execute()
   if (!complaintsTriggerEscalation(complaints.map((row) => row.received_at.getTime()), now.getTime(), rule)) return false
+  // One escalation per customer per window: the fourth and later complaints do not escalate again.
+  const already = await trx
+    .selectFrom('events')
+    .select('id')
+    .where('entity_id', '=', ticket.requester_id)
+    .where('type', '=', 'customer.escalated')
+    .where('occurred_at', '>=', since)
+    .limit(1)
+    .executeTakeFirst()
+  if (already !== undefined) return false
   await insertEvents(trx, [
     {
       type: 'customer.escalated',
