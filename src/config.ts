@@ -21,6 +21,25 @@ export interface Config {
   readonly adminEmail: string | undefined
   readonly adminPassword: string | undefined
   readonly logLevel: string
+  /** Address of this desk as customers reach it (links in e-mails, the chat widget's server). */
+  readonly publicUrl: string | undefined
+  /** Outbound mail relay, e.g. `smtp://user:pass@host:587`; unset: e-mail stays in the outbox. */
+  readonly smtpUrl: string | undefined
+  /** Sender of outbound mail, e.g. `客服中心 <support@example.com>`. */
+  readonly mailFrom: string
+  /** Port of the built-in inbound SMTP listener; unset: off. */
+  readonly inboundSmtpPort: number | undefined
+  readonly inboundSmtpHost: string
+  /** Recipient domains the listener accepts mail for; empty: every recipient (it never relays). */
+  readonly inboundEmailDomains: readonly string[]
+  /** Largest inbound e-mail accepted, in bytes (the whole message, attachments included). */
+  readonly inboundEmailLimitBytes: number
+  /** Mailbox to poll instead of (or beside) the listener, e.g. `imaps://user:pass@host:993/INBOX`. */
+  readonly imapUrl: string | undefined
+  readonly imapPollSeconds: number
+  /** HTTP SMS gateway for customer notices (see docs/configuration.md); unset: no SMS. */
+  readonly smsUrl: string | undefined
+  readonly smsToken: string | undefined
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -50,6 +69,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     adminEmail: env.LOOPDESK_ADMIN_EMAIL || undefined,
     adminPassword: env.LOOPDESK_ADMIN_PASSWORD || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
+    publicUrl: env.PUBLIC_URL || undefined,
+    smtpUrl: env.SMTP_URL || undefined,
+    mailFrom: env.MAIL_FROM || 'Loopdesk <support@localhost>',
+    inboundSmtpPort: env.INBOUND_SMTP_PORT ? intFromEnv(env, 'INBOUND_SMTP_PORT', 0) : undefined,
+    inboundSmtpHost: env.INBOUND_SMTP_HOST ?? '0.0.0.0',
+    inboundEmailDomains: (env.INBOUND_EMAIL_DOMAINS ?? '').split(',').map((domain) => domain.trim().toLowerCase()).filter((domain) => domain !== ''),
+    inboundEmailLimitBytes: intFromEnv(env, 'INBOUND_EMAIL_LIMIT_BYTES', 15 * 1024 * 1024),
+    imapUrl: env.IMAP_URL || undefined,
+    imapPollSeconds: intFromEnv(env, 'IMAP_POLL_SECONDS', 60),
+    smsUrl: env.SMS_URL || undefined,
+    smsToken: env.SMS_TOKEN || undefined,
   }
   return { ...config, ...overrides, dataDir, attachmentsDir: overrides.attachmentsDir ?? config.attachmentsDir }
 }

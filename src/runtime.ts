@@ -4,6 +4,7 @@ import { type DatabaseHandle, connectDatabase } from './db/connection.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { buildApp } from './http/app.ts'
 import type { ServiceDeps } from './services/deps.ts'
+import { startChannels } from './channels/start.ts'
 import { startJobs } from './jobs/job-runner.ts'
 import { ensureAdmin } from './services/people/users.ts'
 import { ensureSlaDefaults } from './services/sla/sla-config.ts'
@@ -58,6 +59,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
   const port = typeof address === 'object' && address !== null ? address.port : config.port
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`
   const jobs = startJobs(runtime.deps, (message, error) => app.log.error({ err: error }, message))
+  const channels = await startChannels(runtime.deps, (message, error) => app.log.error({ err: error }, message))
   let stopped = false
   return {
     app,
@@ -66,6 +68,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
     stop: async () => {
       if (stopped) return
       stopped = true
+      await channels.stop()
       await jobs.stop()
       await app.close()
       await runtime.close()

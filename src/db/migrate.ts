@@ -4,12 +4,14 @@ import * as core from './migrations/0001-core.ts'
 import * as eventNotify from './migrations/0002-event-notify.ts'
 import * as savedViews from './migrations/0003-saved-views.ts'
 import * as sla from './migrations/0004-sla.ts'
+import * as channels from './migrations/0005-channels.ts'
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core': core,
   '0002-event-notify': eventNotify,
   '0003-saved-views': savedViews,
   '0004-sla': sla,
+  '0005-channels': channels,
 }
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -31,6 +31,8 @@ export interface UsersTable {
   is_active: Generated<boolean>
   created_at: Timestamp
   updated_at: Timestamp
+  preferred_channel: Generated<string>
+  merged_into: Generated<string | null>
 }
 
 export interface GroupsTable {
@@ -106,6 +108,12 @@ export interface MessagesTable {
   body: string
   channel: string
   created_at: Timestamp
+  /** The message as received, before quoted history and signatures were trimmed (null: same as body). */
+  body_original: Generated<string | null>
+  /** Sanitised HTML of an e-mail body, safe to render. */
+  body_html: Generated<string | null>
+  /** The channel's own id of the message (e-mail Message-ID, chat or app message id); unique per channel. */
+  external_ref: Generated<string | null>
 }
 
 export interface AttachmentsTable {
@@ -248,6 +256,10 @@ export interface OutboxTable {
   delivered_at: Date | null
   last_error: string | null
   dead_at: Date | null
+  /** Messages with the same key are delivered in id order, one after another. */
+  ordering_key: Generated<string | null>
+  /** While a delivery is in flight, other dispatchers leave the message alone until then. */
+  locked_until: Generated<Date | null>
 }
 
 export interface NotificationsTable {
@@ -258,6 +270,165 @@ export interface NotificationsTable {
   payload: ColumnType<unknown, string, string>
   created_at: Timestamp
   read_at: Date | null
+}
+
+export interface CustomerIdentitiesTable {
+  source: string
+  external_id: string
+  user_id: string
+  created_at: Timestamp
+}
+
+export interface CustomerMergesTable {
+  id: string
+  survivor_id: string
+  merged_id: string
+  moved: ColumnType<unknown, string, string>
+  merged_by: string
+  merged_at: Timestamp
+  undone_by: string | null
+  undone_at: Date | null
+}
+
+export interface EmailMessagesTable {
+  id: string
+  message_id: string
+  direction: 'in' | 'out'
+  ticket_id: string | null
+  ticket_message_id: string | null
+  in_reply_to: string | null
+  reference_ids: Generated<string[]>
+  from_address: string | null
+  to_addresses: Generated<string[]>
+  subject: string | null
+  outcome: string
+  raw_storage_key: string | null
+  size_bytes: number | null
+  created_at: Timestamp
+}
+
+export interface ChatSessionsTable {
+  id: string
+  token_hash: string
+  customer_id: string
+  ticket_id: string | null
+  status: 'open' | 'closed'
+  identified: Generated<boolean>
+  page_url: string | null
+  created_at: Timestamp
+  last_seen_at: Timestamp
+  closed_at: Date | null
+}
+
+export interface CallsTable {
+  id: string
+  source: string
+  call_id: string
+  direction: 'in' | 'out'
+  from_number: string
+  to_number: string
+  queue: string | null
+  agent_id: string | null
+  customer_id: string | null
+  ticket_id: string | null
+  status: string
+  outcome: string | null
+  cause: string | null
+  recording_url: string | null
+  started_at: Timestamp
+  queued_at: Date | null
+  answered_at: Date | null
+  ended_at: Date | null
+  wait_ms: ColumnType<number | null, number | null, number | null>
+  talk_ms: ColumnType<number | null, number | null, number | null>
+  history: ColumnType<unknown, string | undefined, string>
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface AgentPresenceTable {
+  user_id: string
+  state: 'available' | 'busy' | 'wrap_up' | 'away' | 'offline'
+  since: Timestamp
+}
+
+export interface BlockedNumbersTable {
+  number: string
+  reason: string | null
+  created_by: string
+  created_at: Timestamp
+}
+
+export interface CallbackTasksTable {
+  id: string
+  call_id: string
+  phone: string
+  customer_id: string | null
+  reason: 'missed' | 'abandoned'
+  status: 'open' | 'done' | 'cancelled'
+  assignee_id: string | null
+  due_at: Timestamp
+  note: string | null
+  created_at: Timestamp
+  done_at: Date | null
+}
+
+export interface InboundSourcesTable {
+  id: string
+  key: string
+  name: string
+  kind: 'app' | 'wechat' | 'other'
+  secret: string
+  tolerance_seconds: Generated<number>
+  default_group_id: string | null
+  default_type: string | null
+  is_active: Generated<boolean>
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface InboundDeliveriesTable {
+  source_id: string
+  idempotency_key: string
+  request_hash: string
+  response: ColumnType<unknown, string, string>
+  received_at: Timestamp
+}
+
+export interface WebhookSubscriptionsTable {
+  id: string
+  name: string
+  url: string
+  secret: string
+  event_types: string[]
+  is_active: Generated<boolean>
+  created_by: string
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface WebhookDeliveriesTable {
+  id: string
+  subscription_id: string
+  event_id: ColumnType<number | null, number | null, number | null>
+  event_type: string
+  payload: ColumnType<unknown, string, string>
+  status: 'pending' | 'delivered' | 'failed' | 'dead'
+  attempts: Generated<number>
+  last_status_code: number | null
+  last_error: string | null
+  last_attempt_at: Date | null
+  delivered_at: Date | null
+  created_at: Timestamp
+}
+
+export interface WebhookAttemptsTable {
+  id: Generated<number>
+  delivery_id: string
+  attempted_at: Timestamp
+  status_code: number | null
+  error: string | null
+  duration_ms: number
 }
 
 export interface Database {
@@ -283,6 +454,19 @@ export interface Database {
   ticket_sla: TicketSlaTable
   outbox: OutboxTable
   notifications: NotificationsTable
+  customer_identities: CustomerIdentitiesTable
+  customer_merges: CustomerMergesTable
+  email_messages: EmailMessagesTable
+  chat_sessions: ChatSessionsTable
+  calls: CallsTable
+  agent_presence: AgentPresenceTable
+  blocked_numbers: BlockedNumbersTable
+  callback_tasks: CallbackTasksTable
+  inbound_sources: InboundSourcesTable
+  inbound_deliveries: InboundDeliveriesTable
+  webhook_subscriptions: WebhookSubscriptionsTable
+  webhook_deliveries: WebhookDeliveriesTable
+  webhook_attempts: WebhookAttemptsTable
 }
 
 export type TicketRow = Selectable<TicketsTable>
@@ -297,3 +481,12 @@ export type AttachmentRow = Selectable<AttachmentsTable>
 export type EventRow = Selectable<EventsTable>
 export type SavedViewRow = Selectable<SavedViewsTable>
 export type TicketSlaRow = Selectable<TicketSlaTable>
+export type OutboxRow = Selectable<OutboxTable>
+export type EmailMessageRow = Selectable<EmailMessagesTable>
+export type ChatSessionRow = Selectable<ChatSessionsTable>
+export type CallRow = Selectable<CallsTable>
+export type CallbackTaskRow = Selectable<CallbackTasksTable>
+export type InboundSourceRow = Selectable<InboundSourcesTable>
+export type WebhookSubscriptionRow = Selectable<WebhookSubscriptionsTable>
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>
+export type CustomerMergeRow = Selectable<CustomerMergesTable>

@@ -24,6 +24,12 @@ import { registerLiveRoute } from './routes/live.ts'
 import { slaRoutes } from './routes/sla.ts'
 import { ticketRoutes } from './routes/tickets.ts'
 import { workspaceRoutes } from './routes/workspace.ts'
+import { chatRoutes } from './routes/chat.ts'
+import { emailRoutes } from './routes/email.ts'
+import { identityRoutes } from './routes/identity.ts'
+import { outboxRoutes } from './routes/outbox.ts'
+import { phoneRoutes } from './routes/phone.ts'
+import { webhooksRoutes } from './routes/webhooks.ts'
 import { validatorCompiler } from './validation.ts'
 
 export interface AppOptions {
@@ -126,6 +132,12 @@ export async function buildApp(deps: ServiceDeps, options: AppOptions = {}): Pro
       await api.register(directoryRoutes(deps))
       await api.register(accountRoutes(deps))
       await api.register(slaRoutes(deps))
+      await api.register(emailRoutes(deps))
+      await api.register(chatRoutes(deps))
+      await api.register(phoneRoutes(deps))
+      await api.register(webhooksRoutes(deps))
+      await api.register(outboxRoutes(deps))
+      await api.register(identityRoutes(deps))
     },
     { prefix: '/api/v1' },
   )

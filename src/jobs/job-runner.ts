@@ -1,4 +1,5 @@
 import type { ServiceDeps } from '../services/deps.ts'
+import { outboxHandlers } from '../channels/registry.ts'
 import { runOutboxPass } from './outbox-dispatcher.ts'
 import { runSlaPass } from './sla-scheduler.ts'
 
@@ -20,9 +21,10 @@ interface Loop {
  * A pass that did a full batch runs again at once; an idle one waits its interval.
  */
 export function startJobs(deps: ServiceDeps, log: (message: string, error?: unknown) => void, options: { slaIntervalMs?: number; outboxIntervalMs?: number } = {}): JobRunner {
+  const handlers = outboxHandlers(deps)
   const loops: Loop[] = [
     { name: 'sla', intervalMs: options.slaIntervalMs ?? 1000, run: () => runSlaPass(deps, 100, (error) => log('SLA evaluation failed', error)) },
-    { name: 'outbox', intervalMs: options.outboxIntervalMs ?? 500, run: () => runOutboxPass(deps) },
+    { name: 'outbox', intervalMs: options.outboxIntervalMs ?? 500, run: () => runOutboxPass(deps, handlers) },
   ]
   let stopped = false
   const running = new Set<Promise<void>>()

@@ -12,11 +12,21 @@ export interface ServiceDeps {
   readonly config: Config
 }
 
-/** Runs `work` in one transaction; database constraint errors come out as AppErrors. */
+/**
+ * Runs `work` in one transaction; database constraint errors come out as AppErrors. When
+ * `deps.db` already is a transaction (see `joinTransaction`), the work joins it, so a channel
+ * adapter can record its own rows and call the ticket use cases in one transaction.
+ */
 export async function inTransaction<T>(deps: ServiceDeps, work: (trx: Db) => Promise<T>): Promise<T> {
+  if (deps.db.isTransaction) return work(deps.db)
   try {
     return await deps.db.transaction().execute(work)
   } catch (error) {
     throw translateDbError(error)
   }
+}
+
+/** The same dependencies bound to an open transaction: use cases called with them join it. */
+export function joinTransaction(deps: ServiceDeps, trx: Db): ServiceDeps {
+  return { ...deps, db: trx }
 }

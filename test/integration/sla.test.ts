@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { outboxHandlers } from '../../src/channels/registry.ts'
 import { runOutboxPass } from '../../src/jobs/outbox-dispatcher.ts'
 import { runSlaPass } from '../../src/jobs/sla-scheduler.ts'
 import { ApiClient } from '../helpers/api-client.ts'
@@ -114,7 +115,7 @@ describe('SLA engine on the default policies and the Chinese business calendar',
       // Two passes at the same instant: the second finds nothing left to fire.
       await runSlaPass(server.deps)
       await runSlaPass(server.deps)
-      await runOutboxPass(server.deps)
+      await runOutboxPass(server.deps, outboxHandlers(server.deps))
     }
     await tick('2026-11-24T04:10:00Z')
     expect(await firedTypes()).toEqual([])
@@ -212,7 +213,7 @@ describe('SLA engine on the default policies and the Chinese business calendar',
     const recorded = await escalations()
     expect(recorded.map((event) => event.ticket_id)).toEqual([third])
     expect(recorded[0]?.data).toMatchObject({ rule: 'complaints_per_customer', complaints: 3 })
-    await runOutboxPass(server.deps)
+    await runOutboxPass(server.deps, outboxHandlers(server.deps))
     const notices = await server.deps.db.selectFrom('notifications').select(['user_id', 'kind']).where('ticket_id', '=', third).where('kind', '=', 'complaint_escalation').execute()
     expect(notices.map((notice) => notice.user_id)).toContain(supervisorId)
     expect(second).not.toBe(third)

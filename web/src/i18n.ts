@@ -8,6 +8,14 @@ import adminZh from './locales/zh-CN/admin.json'
 import agentZh from './locales/zh-CN/agent.json'
 import commonZh from './locales/zh-CN/common.json'
 import portalZh from './locales/zh-CN/portal.json'
+import chatEn from './locales/en/chat.json'
+import chatZh from './locales/zh-CN/chat.json'
+import phoneEn from './locales/en/phone.json'
+import phoneZh from './locales/zh-CN/phone.json'
+import integrationsEn from './locales/en/integrations.json'
+import integrationsZh from './locales/zh-CN/integrations.json'
+import customersEn from './locales/en/customers.json'
+import customersZh from './locales/zh-CN/customers.json'
 
 export const LANGUAGES = ['zh-CN', 'en'] as const
 export type Language = (typeof LANGUAGES)[number]
@@ -37,11 +45,11 @@ export async function initI18n(): Promise<void> {
   await i18next.use(initReactI18next).init({
     lng: language,
     fallbackLng: 'en',
-    ns: ['common', 'agent', 'portal', 'admin'],
+    ns: ['common', 'agent', 'portal', 'admin', 'chat', 'phone', 'integrations', 'customers'],
     defaultNS: 'common',
     resources: {
-      'zh-CN': { common: commonZh, agent: agentZh, portal: portalZh, admin: adminZh },
-      en: { common: commonEn, agent: agentEn, portal: portalEn, admin: adminEn },
+      'zh-CN': { common: commonZh, agent: agentZh, portal: portalZh, admin: adminZh, chat: chatZh, phone: phoneZh, integrations: integrationsZh, customers: customersZh },
+      en: { common: commonEn, agent: agentEn, portal: portalEn, admin: adminEn, chat: chatEn, phone: phoneEn, integrations: integrationsEn, customers: customersEn },
     },
     interpolation: { escapeValue: false },
     returnNull: false,

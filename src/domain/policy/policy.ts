@@ -199,3 +199,30 @@ export function canSeeTicketEvent(actor: Actor, event: { readonly type: string; 
   if (CUSTOMER_EVENT_TYPES.has(event.type)) return true
   return event.type === 'ticket.message_added' && (event.data as { visibility?: unknown } | null)?.visibility === 'public'
 }
+
+/** Channel set-up: mail, chat hours, inbound sources, outbound webhooks, the outbox, telephony, blocked numbers. */
+export function assertMayConfigureChannels(actor: Actor): void {
+  if (hasRole(actor, 'admin')) return
+  throw new AppError('FORBIDDEN', 'only administrators may configure channels and integrations')
+}
+
+/** Reading channel logs (calls, callbacks, e-mail log, chat sessions): any staff member. */
+export function assertMayUseChannels(actor: Actor): void {
+  if (isStaff(actor)) return
+  throw new AppError('FORBIDDEN', 'only staff may use the channel tools')
+}
+
+/**
+ * A telephony system reporting call and agent-state events: an integration (API token) of an
+ * administrator or supervisor; a person signed in through the browser may not forge calls.
+ */
+export function assertMayReportCalls(actor: Actor): void {
+  if (actor.via === 'token' && (hasRole(actor, 'admin') || hasRole(actor, 'supervisor'))) return
+  throw new AppError('FORBIDDEN', 'call events come from a telephony integration token (admin or supervisor)')
+}
+
+/** Merging two customer records (and undoing a merge): any agent, since they meet duplicates first. */
+export function assertMayMergeCustomers(actor: Actor): void {
+  if (isStaff(actor)) return
+  throw new AppError('FORBIDDEN', 'only staff may merge customers')
+}

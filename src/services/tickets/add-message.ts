@@ -20,6 +20,10 @@ export interface AddMessageInput {
   readonly channel?: Channel
   /** A lifecycle step taken with the reply, in the same instant (e.g. reply and wait on the customer). */
   readonly then?: 'wait' | 'resolve'
+  /** Set by channel adapters, never from HTTP: the untrimmed original, sanitised HTML, the channel's own message id. */
+  readonly bodyOriginal?: string | null
+  readonly bodyHtml?: string | null
+  readonly externalRef?: string | null
 }
 
 /** Longest text of one message that goes into the search index. */
@@ -46,6 +50,9 @@ export async function addMessage(deps: ServiceDeps, actor: Actor, ticketId: stri
       body: input.body,
       channel: input.channel ?? ticket.channel,
       created_at: now,
+      body_original: input.bodyOriginal ?? null,
+      body_html: input.bodyHtml ?? null,
+      external_ref: input.externalRef ?? null,
     }
     await insertMessage(trx, message)
     const attachmentIds = [...new Set(input.attachmentIds ?? [])]
@@ -68,7 +75,7 @@ export async function addMessage(deps: ServiceDeps, actor: Actor, ticketId: stri
         entityId: ticket.id,
         actorId: actor.id,
         at: now,
-        data: { messageId: message.id, visibility: input.visibility, attachmentIds, firstResponse: isAgentReply && ticket.first_response_at === null },
+        data: { messageId: message.id, visibility: input.visibility, channel: message.channel, attachmentIds, firstResponse: isAgentReply && ticket.first_response_at === null },
       },
     ])
     if (isCustomer(actor) && ticket.status === 'waiting') {
