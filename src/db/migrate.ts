@@ -5,6 +5,7 @@ import * as eventNotify from './migrations/0002-event-notify.ts'
 import * as savedViews from './migrations/0003-saved-views.ts'
 import * as sla from './migrations/0004-sla.ts'
 import * as channels from './migrations/0005-channels.ts'
+import * as webhooks from './migrations/0006-webhooks.ts'
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core': core,
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-saved-views': savedViews,
   '0004-sla': sla,
   '0005-channels': channels,
+  '0006-webhooks': webhooks,
 }
 
 class StaticMigrationProvider implements MigrationProvider {

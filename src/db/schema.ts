@@ -385,6 +385,8 @@ export interface InboundSourcesTable {
   is_active: Generated<boolean>
   created_at: Timestamp
   updated_at: Timestamp
+  previous_secret: string | null
+  previous_secret_expires_at: Date | null
 }
 
 export interface InboundDeliveriesTable {
@@ -393,6 +395,7 @@ export interface InboundDeliveriesTable {
   request_hash: string
   response: ColumnType<unknown, string, string>
   received_at: Timestamp
+  webhook_id: string | null
 }
 
 export interface WebhookSubscriptionsTable {
@@ -405,6 +408,8 @@ export interface WebhookSubscriptionsTable {
   created_by: string
   created_at: Timestamp
   updated_at: Timestamp
+  previous_secret: string | null
+  previous_secret_expires_at: Date | null
 }
 
 export interface WebhookDeliveriesTable {

@@ -13,6 +13,9 @@ export type ErrorCode =
   | 'REOPEN_WINDOW_EXPIRED'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'RATE_LIMITED'
+  | 'WEBHOOK_SIGNATURE_INVALID'
+  | 'WEBHOOK_TIMESTAMP_OUT_OF_RANGE'
+  | 'WEBHOOK_REPLAYED'
   | 'INTERNAL'
 
 /** One field at fault, named by its path in the input (`subject`, `tags/2`). */
