@@ -75,7 +75,10 @@ export async function runOutboxPass(deps: ServiceDeps, handlers: OutboxHandlers,
     if (key !== null && blockedKeys.has(key)) continue
     const outcome = await deliverOne(deps, handlers, id)
     if (outcome === 'delivered') delivered++
-    else if (key !== null) blockedKeys.add(key)
+    // Only a failure blocks its key for the rest of the pass. A skip must not: a message retried
+    // after a backoff is due later than those queued behind it, so they come first in `due`,
+    // are skipped (an earlier one is pending), and blocking on them would starve the retry forever.
+    else if (outcome === 'failed' && key !== null) blockedKeys.add(key)
   }
   return delivered
 }
