@@ -3,11 +3,12 @@ import { NavLink, Navigate, Route, Routes } from 'react-router'
 import './admin.css'
 import { CategoriesPage } from './categories-page.tsx'
 import { GroupsPage } from './groups-page.tsx'
+import { IntegrationsPage } from './integrations-page.tsx'
 import { OrganisationsPage } from './organisations-page.tsx'
 import { SlaAdminPage } from './sla/sla-admin-page.tsx'
 import { UsersPage } from './users-page.tsx'
 
-const TABS = ['users', 'groups', 'organisations', 'categories', 'sla'] as const
+const TABS = ['users', 'groups', 'organisations', 'categories', 'sla', 'integrations'] as const
 
 /** Administration under `/admin`: people, teams, customer companies, the category tree and the SLA engine. */
 export function AdminArea() {
@@ -33,6 +34,7 @@ export function AdminArea() {
         <Route path="organisations" element={<OrganisationsPage />} />
         <Route path="categories" element={<CategoriesPage />} />
         <Route path="sla/*" element={<SlaAdminPage />} />
+        <Route path="integrations" element={<IntegrationsPage />} />
         <Route path="*" element={<Navigate to="/admin/users" replace />} />
       </Routes>
     </div>
