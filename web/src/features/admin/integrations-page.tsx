@@ -146,7 +146,7 @@ function InboundSourcesSection() {
         <p className="ad-empty">{t('sources.none')}</p>
       ) : (
         <div className="ad-table-scroll">
-          <table className="ad-table" data-testid="sources-table">
+          <table className="ad-table in-table" data-testid="sources-table">
             <caption className="visually-hidden">{t('sources.title')}</caption>
             <thead>
               <tr>
@@ -351,7 +351,7 @@ function WebhooksSection() {
         <p className="ad-empty">{t('webhooks.none')}</p>
       ) : (
         <div className="ad-table-scroll">
-          <table className="ad-table" data-testid="webhooks-table">
+          <table className="ad-table in-table" data-testid="webhooks-table">
             <caption className="visually-hidden">{t('webhooks.title')}</caption>
             <thead>
               <tr>
