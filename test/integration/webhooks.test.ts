@@ -4,6 +4,7 @@ import { sql } from 'kysely'
 import { Webhook } from 'standardwebhooks'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { outboxHandlers } from '../../src/channels/registry.ts'
+import { postWebhook } from '../../src/channels/webhooks/post-webhook.ts'
 import { runOutboxPass } from '../../src/jobs/outbox-dispatcher.ts'
 import { ApiClient } from '../helpers/api-client.ts'
 import { TEST_PASSWORD, type TestServer, buildCustomer, buildGroup, buildStaff, startTestServer } from '../helpers/test-server.ts'
@@ -44,6 +45,7 @@ interface SendOptions {
   readonly idempotencyKey?: string | null
   readonly signature?: string
   readonly signedBody?: string
+  readonly contentType?: string
 }
 
 /** Posts to the inbound endpoint, signed with the standardwebhooks library (not our own code). */
@@ -52,7 +54,7 @@ async function send(sourceKey: string, body: unknown, options: SendOptions) {
   const id = options.id ?? `msg_test${++sequence}`
   const at = options.at ?? server.clock.now()
   const headers: Record<string, string> = {
-    'content-type': 'application/json',
+    'content-type': options.contentType ?? 'application/json',
     'webhook-id': id,
     'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
     'webhook-signature': options.signature ?? new Webhook(options.secret).sign(id, at, options.signedBody ?? text),
@@ -97,10 +99,11 @@ describe('inbound webhooks from apps and WeChat', () => {
     const identity = await server.deps.db.selectFrom('customer_identities').selectAll().where('user_id', '=', first.body.customer.id).execute()
     expect(identity.map((row) => [row.source, row.external_id])).toEqual([['shop-app', 'app-user-1']])
 
-    const second = await send('shop-app', newTicket('app-user-1', '第二个问题'), { secret: appSecret })
+    const second = await send('shop-app', newTicket('app-user-1', '第二个问题'), { secret: appSecret, contentType: 'application/json; charset=utf-8' })
     expect(second.status).toBe(201)
     expect(second.body.customer.id).toBe(first.body.customer.id)
     expect(second.body.ticket.id).not.toBe(first.body.ticket.id)
+    expect(first.body.ticket.status).toBe('new')
 
     const reply = await send('shop-app', { type: 'message.create', customer: { externalId: 'app-user-1' }, ticketNumber: first.body.ticket.number, message: { id: 'm-1', text: '截图已上传' } }, { secret: appSecret })
     expect(reply.status).toBe(201)
@@ -405,6 +408,24 @@ describe('outbound webhooks', () => {
     expect(subscription.isActive).toBe(false)
     const dead = (await admin.get(`/api/v1/admin/webhooks/${good.id}/deliveries?status=dead`)).body.items
     expect(dead.some((d: { lastStatusCode: number; eventType: string }) => d.lastStatusCode === 410 && d.eventType === 'ticket.created')).toBe(true)
+  })
+
+  it('reports a receiver that does not answer in time, or not at all, as a failed attempt', async () => {
+    const silent = http.createServer(() => undefined)
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    const silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/`
+    const timedOut = await postWebhook({ url: silentUrl, secrets: [good.secret] }, 'msg_t', '{}', new Date(), 300)
+    expect(timedOut).toMatchObject({ statusCode: null, error: 'no answer within 300 ms' })
+    silent.closeAllConnections()
+    await new Promise<void>((resolve) => silent.close(() => resolve()))
+    const refused = await postWebhook({ url: silentUrl, secrets: [good.secret] }, 'msg_t', '{}', new Date(), 300)
+    expect(refused.statusCode).toBeNull()
+    expect(refused.error).toMatch(/ECONNREFUSED/)
+    // A redirect is an answer to fix in the configuration, not one to follow.
+    receiver.statusFor.set('/moved', 301)
+    const moved = await postWebhook({ url: `${receiver.url}/moved`, secrets: [good.secret] }, 'msg_t', '{}', new Date())
+    expect(moved.statusCode).toBe(301)
+    expect(moved.error).toMatch(/^HTTP 301/)
   })
 
   it('deletes a subscription with its log', async () => {
