@@ -6,6 +6,7 @@ import * as savedViews from './migrations/0003-saved-views.ts'
 import * as sla from './migrations/0004-sla.ts'
 import * as channels from './migrations/0005-channels.ts'
 import * as webhooks from './migrations/0006-webhooks.ts'
+import * as chat from './migrations/0007-chat.ts'
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core': core,
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-sla': sla,
   '0005-channels': channels,
   '0006-webhooks': webhooks,
+  '0007-chat': chat,
 }
 
 class StaticMigrationProvider implements MigrationProvider {

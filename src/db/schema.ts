@@ -318,6 +318,8 @@ export interface ChatSessionsTable {
   created_at: Timestamp
   last_seen_at: Timestamp
   closed_at: Date | null
+  /** Client id of the first visitor message, which became the ticket's description. */
+  first_client_id: string | null
 }
 
 export interface CallsTable {
