@@ -201,7 +201,7 @@ function serialiseKey(value: unknown): unknown {
   return value instanceof Date ? value.toISOString() : value
 }
 
-function scopeCondition(scope: TicketScope): Expression<SqlBool> {
+export function scopeCondition(scope: TicketScope): Expression<SqlBool> {
   switch (scope.kind) {
     case 'all':
       return sql<SqlBool>`true`

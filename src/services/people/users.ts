@@ -190,8 +190,24 @@ export async function listUsers(deps: ServiceDeps, actor: Actor, kind: UserKind,
     if (input.role !== undefined) query = query.where(sql<boolean>`${input.role} = ANY(roles)`)
     if (input.organisationId !== undefined) query = query.where('organisation_id', '=', input.organisationId)
     if (input.q !== undefined && input.q.trim() !== '') {
-      const like = `%${input.q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-      query = query.where((eb) => eb.or([eb('name', 'ilike', like), eb('email', 'ilike', like), eb('phone', 'ilike', like)]))
+      const q = input.q.trim()
+      const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+      // A phone in any notation ("138 0013 8000", "+86 138-0013-8000") meets the stored E.164 form.
+      const digits = /^[+\d\s().-]+$/.test(q) ? q.replace(/\D/g, '') : ''
+      const phone = digits.length >= 5 ? normalisePhone(q) : null
+      query = query.where((eb) =>
+        eb.or([
+          eb('name', 'ilike', like),
+          eb('email', 'ilike', like),
+          eb('phone', 'ilike', like),
+          ...(digits.length >= 5 ? [eb('phone', 'like', `%${digits}%`)] : []),
+          ...(phone !== null ? [eb('phone', '=', phone)] : []),
+          // External ids match whole: an app user id, a WeChat openid, any source's id.
+          eb('wechat_open_id', '=', q),
+          eb('app_user_id', '=', q),
+          eb.exists(eb.selectFrom('customer_identities').select('customer_identities.user_id').whereRef('customer_identities.user_id', '=', 'users.id').where('customer_identities.external_id', '=', q)),
+        ]),
+      )
     }
     const { total } = await query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()
     const rows = await query.selectAll().orderBy('name').orderBy('id').limit(input.limit ?? 50).offset(input.offset ?? 0).execute()
