@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { fileTypeFromFile } from 'file-type'
+import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type'
 import { v7 as uuidv7 } from 'uuid'
 import type { Actor } from '../../domain/policy/actor.ts'
 import { AppError } from '../../domain/shared/app-error.ts'
@@ -87,4 +87,42 @@ async function sniffContentType(filePath: string): Promise<string | undefined> {
   } finally {
     await handle.close()
   }
+}
+
+/** Bytes already in memory (an e-mail's attachment or the raw message) for the content-addressed store. */
+export interface StoredBytes {
+  readonly sha256: string
+  readonly storageKey: string
+  readonly size: number
+}
+
+/**
+ * Writes bytes into the content-addressed store under the attachments directory: the same
+ * bytes always land on the same key, so writing them again (a redelivered e-mail) is harmless.
+ */
+export async function writeContentAddressed(root: string, bytes: Uint8Array): Promise<StoredBytes> {
+  const sha256 = createHash('sha256').update(bytes).digest('hex')
+  const storageKey = path.join(sha256.slice(0, 2), sha256.slice(2, 4), sha256)
+  const target = path.join(root, storageKey)
+  if (!fs.existsSync(target)) {
+    const tmpDir = path.join(root, 'tmp')
+    await fs.promises.mkdir(tmpDir, { recursive: true })
+    const tmpPath = path.join(tmpDir, randomUUID())
+    await fs.promises.writeFile(tmpPath, bytes)
+    await fs.promises.mkdir(path.dirname(target), { recursive: true })
+    await fs.promises.rename(tmpPath, target)
+  }
+  return { sha256, storageKey, size: bytes.length }
+}
+
+/** The type of bytes in memory, by the same rule as uploads: magic numbers, else plain text, else unknown. */
+export async function sniffBytes(bytes: Uint8Array): Promise<string | undefined> {
+  const detected = await fileTypeFromBuffer(bytes)
+  if (detected !== undefined) return detected.mime
+  return looksLikeText(bytes.subarray(0, 8192)) ? 'text/plain' : undefined
+}
+
+/** Whether a type sniffed from the bytes may be stored as an attachment. */
+export function isAcceptedAttachmentType(contentType: string | undefined): contentType is string {
+  return contentType !== undefined && ALLOWED_ATTACHMENT_TYPES.has(contentType)
 }
