@@ -107,7 +107,8 @@ export async function buildApp(deps: ServiceDeps, options: AppOptions = {}): Pro
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' })
 
   // Before the auth hook: the WebSocket plugin's own hooks must see refused upgrades to close them.
-  await app.register(fastifyWebsocket, { options: { maxPayload: 1024 } })
+  // 16 KiB: a chat message of 4,000 Chinese characters fits; larger frames are refused by the socket layer (1009).
+  await app.register(fastifyWebsocket, { options: { maxPayload: 16 * 1024 } })
   registerAuth(app, deps)
   if (options.listen !== undefined) {
     const feed = new EventFeed(deps.db, options.listen, (error) => app.log.error({ err: error }, 'live feed failed'))
@@ -133,7 +134,7 @@ export async function buildApp(deps: ServiceDeps, options: AppOptions = {}): Pro
       await api.register(accountRoutes(deps))
       await api.register(slaRoutes(deps))
       await api.register(emailRoutes(deps))
-      await api.register(chatRoutes(deps))
+      await api.register(chatRoutes(deps, options.listen))
       await api.register(phoneRoutes(deps))
       await api.register(webhooksRoutes(deps))
       await api.register(outboxRoutes(deps))
