@@ -5,6 +5,7 @@ import type { Db } from '../../db/connection.ts'
 import { insertEvents } from '../../db/events.ts'
 import type { UserRow } from '../../db/schema.ts'
 import { findUserByEmail } from '../../db/users.ts'
+import { followMerges } from './resolve-customer.ts'
 
 /** The customer with this e-mail, created on the spot when unknown (an agent taking a call or a walk-in). */
 export async function findOrCreateCustomerByEmail(
@@ -15,7 +16,8 @@ export async function findOrCreateCustomerByEmail(
 ): Promise<UserRow> {
   const email = normaliseEmail(contact.email)
   const existing = await findUserByEmail(trx, email)
-  if (existing !== undefined) return existing
+  // A merged-away record's address reaches the customer it was merged into.
+  if (existing !== undefined) return followMerges(trx, existing)
   const row = {
     id: uuidv7(),
     name: contact.name ?? email.split('@')[0] ?? email,

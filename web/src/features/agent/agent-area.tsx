@@ -1,5 +1,6 @@
 import { Navigate, Route, Routes } from 'react-router'
 import './agent.css'
+import { CustomerPage } from './customer-page.tsx'
 import { QueuePage } from './queue-page.tsx'
 import { TicketPage } from './ticket-page.tsx'
 
@@ -9,6 +10,7 @@ export function AgentArea() {
     <Routes>
       <Route index element={<QueuePage />} />
       <Route path="tickets/:id" element={<TicketPage />} />
+      <Route path="customers/:id" element={<CustomerPage />} />
       <Route path="*" element={<Navigate to="/desk" replace />} />
     </Routes>
   )

@@ -39,6 +39,13 @@ export function CustomerPanel({ ticket, reloadKey }: { ticket: Ticket; reloadKey
             <dd>{customer.data.phone !== null ? <a href={`tel:${customer.data.phone}`}>{customer.data.phone}</a> : '—'}</dd>
           </dl>
         )}
+        {customer.data !== undefined && (
+          <p className="ag-small">
+            <Link to={`/desk/customers/${customer.data.id}`} data-testid="customer-page-link">
+              {t('customers:openPage')}
+            </Link>
+          </p>
+        )}
       </section>
       <section>
         <h2>{t('customer.organisation')}</h2>
