@@ -41,9 +41,9 @@ interface SentMail {
 /**
  * The `email` outbox handler: sends over SMTP to `SMTP_URL`, outside any transaction; then
  * logs the message in `email_messages` (direction 'out') in the transaction that marks it
- * delivered, so a customer's reply to it threads back onto the ticket. Without `SMTP_URL`
- * each attempt fails with a clear error and the mail waits (with backoff, dead after the
- * last attempt, retried from the admin outbox page once configured).
+ * delivered, so a customer's reply to it threads back onto the ticket. Mail is only queued
+ * while `SMTP_URL` is set; mail queued before it was unset fails each attempt with a clear
+ * error and waits (with backoff, dead after the last attempt, retried from the admin outbox page).
  */
 export function emailDeliveryHandler(): OutboxHandler {
   let sender: { url: string; smtp: SmtpSender } | undefined

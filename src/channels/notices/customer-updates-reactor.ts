@@ -58,6 +58,7 @@ export const customerUpdatesReactor: TicketEventReactor = async (trx, ticket, ev
     events: watched.map(toUpdateEvent),
     related: related.map(toUpdateEvent),
     smsAvailable: deps.config.smsUrl !== undefined,
+    emailAvailable: deps.config.smtpUrl !== undefined,
   })
   if (plans.length === 0) return
   const locale = noticeLocale(requester.locale)

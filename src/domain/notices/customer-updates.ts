@@ -48,27 +48,29 @@ const LIVE_CHANNELS: readonly string[] = ['chat']
  * writes to us by e-mail gets the answer by e-mail, whatever their notice preference) or
  * the customer prefers e-mail.
  */
-export function repliesByEmail(ticket: UpdateTicket, requester: UpdateRequester, message: NonNullable<UpdateEvent['message']>): boolean {
-  if (requester.email === null || message.visibility !== 'public' || !message.authorIsStaff) return false
+export function repliesByEmail(ticket: UpdateTicket, requester: UpdateRequester, message: NonNullable<UpdateEvent['message']>, emailAvailable = true): boolean {
+  if (!emailAvailable || requester.email === null || message.visibility !== 'public' || !message.authorIsStaff) return false
   if (LIVE_CHANNELS.includes(message.channel)) return false
   return ticket.channel === 'email' || requester.preferredChannel === 'email'
 }
 
 /**
  * The channel of a progress notice: the preferred one when it can reach the customer (an
- * address, and for SMS a configured gateway), otherwise e-mail when there is an address;
- * 'none' means no notices at all.
+ * address, and a configured relay or gateway), otherwise e-mail when there is an address and
+ * a relay; 'none' means no notices at all.
  */
-export function noticeChannel(requester: UpdateRequester, smsAvailable: boolean): 'email' | 'sms' | null {
+export function noticeChannel(requester: UpdateRequester, available: { readonly sms: boolean; readonly email: boolean }): 'email' | 'sms' | null {
   if (requester.preferredChannel === 'none') return null
-  if (requester.preferredChannel === 'sms' && requester.phone !== null && smsAvailable) return 'sms'
-  return requester.email !== null ? 'email' : null
+  if (requester.preferredChannel === 'sms' && requester.phone !== null && available.sms) return 'sms'
+  return requester.email !== null && available.email ? 'email' : null
 }
 
 /**
  * Plans the customer messages for a batch of events. `related` holds the ticket's other
  * events of the same transactions (a reply and a lifecycle step taken in one action are
  * recorded in one transaction, though they may arrive in separate batches). Rules:
+ * - nothing goes by e-mail without an SMTP relay (`SMTP_URL`), nor by SMS without a gateway:
+ *   a desk that has not set up mail does not pile up messages to send the day it does;
  * - a staff public reply → one e-mail (see `repliesByEmail`), naming a status change of the same action;
  * - a status change → a notice, unless a reply e-mail of the same action carries it,
  *   or the requester did it themselves (they know; the acknowledgement of a new ticket excepted).
@@ -79,11 +81,12 @@ export function planCustomerUpdates(input: {
   readonly events: readonly UpdateEvent[]
   readonly related: readonly UpdateEvent[]
   readonly smsAvailable: boolean
+  readonly emailAvailable: boolean
 }): PlannedUpdate[] {
   const { ticket, requester } = input
   const all = [...input.events, ...input.related.filter((other) => !input.events.some((event) => event.id === other.id))]
   const sameAction = (a: UpdateEvent, b: UpdateEvent) => a.transaction === b.transaction
-  const emailedReply = (event: UpdateEvent) => event.type === 'ticket.message_added' && event.message !== undefined && repliesByEmail(ticket, requester, event.message)
+  const emailedReply = (event: UpdateEvent) => event.type === 'ticket.message_added' && event.message !== undefined && repliesByEmail(ticket, requester, event.message, input.emailAvailable)
   const plans: PlannedUpdate[] = []
   for (const event of input.events) {
     if (emailedReply(event) && event.message !== undefined) {
@@ -94,7 +97,7 @@ export function planCustomerUpdates(input: {
     if (!isNoticeEvent(event.type)) continue
     if (event.type !== 'ticket.created' && event.actorId === requester.id) continue
     if (event.type !== 'ticket.created' && all.some((other) => emailedReply(other) && sameAction(other, event))) continue
-    const channel = noticeChannel(requester, input.smsAvailable)
+    const channel = noticeChannel(requester, { sms: input.smsAvailable, email: input.emailAvailable })
     if (channel !== null) plans.push({ kind: 'notice', channel, eventId: event.id, statusEvent: event.type })
   }
   return plans
