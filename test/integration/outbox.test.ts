@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { enqueue, retryOutboxMessage } from '../../src/db/outbox.ts'
 import { type OutboxHandler, PermanentDeliveryError, retryDelayMs, runOutboxPass } from '../../src/jobs/outbox-dispatcher.ts'
-import { type TestServer, startTestServer } from '../helpers/test-server.ts'
+import { ApiClient } from '../helpers/api-client.ts'
+import { TEST_PASSWORD, type TestServer, buildStaff, startTestServer } from '../helpers/test-server.ts'
 
 let server: TestServer
 
@@ -135,5 +136,52 @@ describe('outbox dispatcher', () => {
     expect((await row(rollback)).delivered_at).toBeNull()
     const written = await server.deps.db.selectFrom('settings').select('key').where('key', '=', 'outbox-test').execute()
     expect(written).toEqual([])
+  })
+})
+
+describe('outbox administration over HTTP', () => {
+  it('lists dead letters to admins only and retries one; refuses bad, unknown and delivered ids', async () => {
+    const adminUser = await buildStaff(server.deps, { roles: ['admin'] })
+    const agentUser = await buildStaff(server.deps)
+    const admin = new ApiClient(server.url)
+    expect((await admin.login(adminUser.email ?? '', TEST_PASSWORD)).status).toBe(200)
+    const agent = new ApiClient(server.url)
+    expect((await agent.login(agentUser.email ?? '', TEST_PASSWORD)).status).toBe(200)
+
+    let up = false
+    const handlers: Record<string, OutboxHandler> = {
+      email: {
+        kind: 'io',
+        deliver: async () => {
+          if (!up) throw new PermanentDeliveryError('550 mailbox unavailable')
+        },
+      },
+    }
+    const id = await put('email', { to: { name: 'Ann', address: 'ann@example.test' }, subject: '[#1] Hello', ticketId: '0190aaaa-0000-7000-8000-000000000000' }, 'mail:ticket:x')
+    await runOutboxPass(server.deps, handlers)
+
+    expect((await agent.get('/api/v1/admin/outbox?state=dead')).status).toBe(403)
+    const listed = await admin.get('/api/v1/admin/outbox?state=dead&topic=email')
+    expect(listed.status).toBe(200)
+    expect(listed.body.items).toEqual([
+      expect.objectContaining({ id, topic: 'email', state: 'dead', attempts: 1, lastError: '550 mailbox unavailable', recipient: 'ann@example.test', subject: '[#1] Hello', inFlight: false }),
+    ])
+    expect((await admin.get('/api/v1/admin/outbox?state=lost')).status).toBe(400)
+    expect((await admin.post('/api/v1/admin/outbox/abc/retry')).status).toBe(400)
+    expect((await admin.post('/api/v1/admin/outbox/999999/retry')).body.error.code).toBe('NOT_FOUND')
+    expect((await agent.post(`/api/v1/admin/outbox/${id}/retry`)).status).toBe(403)
+    expect((await row(id)).dead_at).not.toBeNull()
+
+    const retried = await admin.post(`/api/v1/admin/outbox/${id}/retry`)
+    expect(retried.status).toBe(200)
+    expect(retried.body).toMatchObject({ id, state: 'pending', attempts: 1 })
+    up = true
+    await runOutboxPass(server.deps, handlers)
+    expect((await admin.get('/api/v1/admin/outbox?state=delivered&topic=email')).body.items.map((item: { id: number }) => item.id)).toEqual([id])
+    expect((await admin.get('/api/v1/admin/outbox?state=dead&topic=email')).body.items).toEqual([])
+    const again = await admin.post(`/api/v1/admin/outbox/${id}/retry`)
+    expect(again.status).toBe(409)
+    const events = await server.deps.db.selectFrom('events').select(['type', 'actor_id']).where('entity_type', '=', 'outbox').execute()
+    expect(events).toEqual([{ type: 'outbox.retried', actor_id: adminUser.id }])
   })
 })
