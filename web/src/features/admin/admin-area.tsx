@@ -5,10 +5,11 @@ import { CategoriesPage } from './categories-page.tsx'
 import { GroupsPage } from './groups-page.tsx'
 import { IntegrationsPage } from './integrations-page.tsx'
 import { OrganisationsPage } from './organisations-page.tsx'
+import { OutboxPage } from './outbox-page.tsx'
 import { SlaAdminPage } from './sla/sla-admin-page.tsx'
 import { UsersPage } from './users-page.tsx'
 
-const TABS = ['users', 'groups', 'organisations', 'categories', 'sla', 'integrations'] as const
+const TABS = ['users', 'groups', 'organisations', 'categories', 'sla', 'integrations', 'outbox'] as const
 
 /** Administration under `/admin`: people, teams, customer companies, the category tree and the SLA engine. */
 export function AdminArea() {
@@ -35,6 +36,7 @@ export function AdminArea() {
         <Route path="categories" element={<CategoriesPage />} />
         <Route path="sla/*" element={<SlaAdminPage />} />
         <Route path="integrations" element={<IntegrationsPage />} />
+        <Route path="outbox" element={<OutboxPage />} />
         <Route path="*" element={<Navigate to="/admin/users" replace />} />
       </Routes>
     </div>
