@@ -51,7 +51,7 @@ describe('Message-IDs', () => {
   })
 })
 
-const facts = (overrides: Partial<MailFacts> & { headers?: Record<string, string> } = {}): MailFacts => ({
+const facts = (overrides: Omit<Partial<MailFacts>, 'headers'> & { headers?: Record<string, string> } = {}): MailFacts => ({
   from: overrides.from === undefined ? 'wang@customer.test' : overrides.from,
   envelopeFrom: overrides.envelopeFrom === undefined ? 'wang@customer.test' : overrides.envelopeFrom,
   subject: overrides.subject ?? 'Printer',
