@@ -7,6 +7,7 @@ import * as sla from './migrations/0004-sla.ts'
 import * as channels from './migrations/0005-channels.ts'
 import * as webhooks from './migrations/0006-webhooks.ts'
 import * as chat from './migrations/0007-chat.ts'
+import * as identity from './migrations/0008-identity.ts'
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core': core,
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-channels': channels,
   '0006-webhooks': webhooks,
   '0007-chat': chat,
+  '0008-identity': identity,
 }
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -293,7 +293,7 @@ export async function findCustomerDuplicates(deps: ServiceDeps, actor: Actor, cu
       .selectFrom('events')
       .select(['entity_id', 'data'])
       .where('type', '=', CLUES_MET_EVENT)
-      .where((eb) => eb.or([eb('entity_id', '=', customer.id), eb(sql<string>`data->>'otherId'`, '=', customer.id)]))
+      .where((eb) => eb.or([eb.and([eb('entity_type', '=', 'user'), eb('entity_id', '=', customer.id)]), eb(sql<string>`data->>'otherId'`, '=', customer.id)]))
       .limit(200)
       .execute()
     const seenTogether = new Map<string, string[]>()
