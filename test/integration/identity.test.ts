@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SYSTEM_ACTOR } from '../../src/domain/policy/actor.ts'
 import { type ContactClues, resolveCustomer } from '../../src/services/people/resolve-customer.ts'
 import { ApiClient } from '../helpers/api-client.ts'
-import { TEST_PASSWORD, type TestServer, buildCustomer, buildOrganisation, buildStaff, startTestServer } from '../helpers/test-server.ts'
+import { TEST_PASSWORD, type TestServer, buildCustomer, buildGroup, buildOrganisation, buildStaff, startTestServer } from '../helpers/test-server.ts'
 
 let server: TestServer
 let agent: ApiClient
@@ -382,5 +382,20 @@ describe('merging two customer records, and undoing it', () => {
     expect((await owners(f)).watcher).toEqual([f.survivorId])
     expect((await agent.post(`/api/v1/customer-merges/${merge.body.id}/undo`)).status).toBe(200)
     expect((await owners(f)).watcher.sort()).toEqual([f.survivorId, f.mergedId].sort())
+  })
+
+  it("shows an agent only the history entries of tickets in their scope; a supervisor sees all", async () => {
+    const customer = await buildCustomer(server.deps)
+    const outsider = await buildStaff(server.deps, { tier: 'L2' })
+    const closedGroup = await buildGroup(server.deps, [outsider.id])
+    const supervisorUser = await buildStaff(server.deps, { roles: ['supervisor'] })
+    const supervisor = new ApiClient(server.url)
+    expect((await supervisor.login(supervisorUser.email ?? '', TEST_PASSWORD)).status).toBe(200)
+    const open = await agent.post('/api/v1/tickets', { requesterId: customer.id, subject: 'Visible to all', description: 'no group' })
+    const restricted = await supervisor.post('/api/v1/tickets', { requesterId: customer.id, subject: 'Restricted', description: 'L2 only', groupId: closedGroup.id })
+    expect([open.status, restricted.status]).toEqual([201, 201])
+    const ids = async (client: ApiClient) => (await client.get(`/api/v1/customers/${customer.id}/history`)).body.items.map((item: { id: string }) => item.id).sort()
+    expect(await ids(agent)).toEqual([open.body.id])
+    expect(await ids(supervisor)).toEqual([open.body.id, restricted.body.id].sort())
   })
 })
