@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next'
 import type { TFunction } from 'i18next'
 import type { Message, TicketEvent } from '../api/types.ts'
 import { AttachmentList } from './attachments.tsx'
+import { EmailOriginal } from './email-original.tsx'
 import { formatDateTime } from './format.ts'
 
 /**
@@ -31,6 +32,7 @@ export function Conversation({ messages, events }: { messages: readonly Message[
             </div>
             <div className="message-body">{item.message.body}</div>
             <AttachmentList attachments={item.message.attachments} />
+            {item.message.channel === 'email' && item.message.author.isStaff === false && <EmailOriginal messageId={item.message.id} />}
           </li>
         ) : (
           <li key={item.key} className="event-line" data-testid="event" data-type={item.event.type}>
