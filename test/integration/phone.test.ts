@@ -361,12 +361,12 @@ describe('screen pop and opening a ticket from a call', () => {
   })
 
   it('pops a call with no named agent to available agents only', async () => {
-    await agent.request('PUT', '/api/v1/agent-presence/me', { state: 'away' })
+    await agent.post('/api/v1/agent-presence/me', { state: 'away' })
     const callId = nextCallId()
     await native({ type: 'queued', callId, from: '13800138000', to: DESK, direction: 'in', queue: 'support' })
     const call = await callByPbxId(callId)
     expect((await agent.get(`/api/v1/calls/${call.id}`)).body.popForMe).toBe(false)
-    expect((await agent.request('PUT', '/api/v1/agent-presence/me', { state: 'available' })).status).toBe(200)
+    expect((await agent.post('/api/v1/agent-presence/me', { state: 'available' })).status).toBe(200)
     expect((await agent.get(`/api/v1/calls/${call.id}`)).body.popForMe).toBe(true)
   })
 })

@@ -244,7 +244,7 @@ export function phoneRoutes(deps: ServiceDeps): FastifyPluginAsyncTypebox {
       { schema: { tags: ['phone'], summary: "Agents' telephony states", response: { 200: Type.Object({ items: Type.Array(Presence) }), ...errorResponses } } },
       async (request) => ({ items: await listPresence(deps, actorOf(request)) }),
     )
-    app.put(
+    app.post(
       '/agent-presence/me',
       {
         schema: {

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { NavLink, useNavigate } from 'react-router'
 import { isStaffUser, seesAllQueues } from '../api/types.ts'
+import { ScreenPop } from '../features/agent/screen-pop.tsx'
 import { LanguageSwitch } from './language-switch.tsx'
 import { NotificationsBell } from './notifications-bell.tsx'
 import { useSession } from './session.tsx'
@@ -25,6 +26,9 @@ export function AppShell({ children }: { children: ReactNode }) {
               <>
                 <li>
                   <NavLink to="/desk">{t('nav.workspace')}</NavLink>
+                </li>
+                <li>
+                  <NavLink to="/desk/calls">{t('phone:nav.calls')}</NavLink>
                 </li>
                 {user !== null && seesAllQueues(user) && (
                   <li>
@@ -70,6 +74,7 @@ export function AppShell({ children }: { children: ReactNode }) {
       <main id="main" tabIndex={-1}>
         {children}
       </main>
+      {staff && <ScreenPop />}
     </div>
   )
 }

@@ -1,5 +1,6 @@
 import { Navigate, Route, Routes } from 'react-router'
 import './agent.css'
+import { CallsPage } from './calls-page.tsx'
 import { CustomerPage } from './customer-page.tsx'
 import { QueuePage } from './queue-page.tsx'
 import { TicketPage } from './ticket-page.tsx'
@@ -11,6 +12,7 @@ export function AgentArea() {
       <Route index element={<QueuePage />} />
       <Route path="tickets/:id" element={<TicketPage />} />
       <Route path="customers/:id" element={<CustomerPage />} />
+      <Route path="calls" element={<CallsPage />} />
       <Route path="*" element={<Navigate to="/desk" replace />} />
     </Routes>
   )
