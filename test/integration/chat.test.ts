@@ -76,10 +76,10 @@ describe('web chat over real WebSockets', () => {
     const staff = await buildStaff(server.deps, { name: '李客服' })
     agentName = staff.name
     agent = new ApiClient(server.url)
-    expect((await agent.login(staff.email, TEST_PASSWORD)).status).toBe(200)
+    expect((await agent.login(staff.email ?? '', TEST_PASSWORD)).status).toBe(200)
     const adminUser = await buildStaff(server.deps, { roles: ['admin'] })
     admin = new ApiClient(server.url)
-    expect((await admin.login(adminUser.email, TEST_PASSWORD)).status).toBe(200)
+    expect((await admin.login(adminUser.email ?? '', TEST_PASSWORD)).status).toBe(200)
   })
   afterAll(async () => server.close())
 
@@ -226,7 +226,7 @@ describe('web chat over real WebSockets', () => {
   it('refuses the agent socket to customers and to tickets of other channels', async () => {
     const customer = await buildCustomer(server.deps)
     const customerClient = new ApiClient(server.url)
-    await customerClient.login(customer.email, TEST_PASSWORD)
+    await customerClient.login(customer.email ?? '', TEST_PASSWORD)
     const portalTicket = await customerClient.post('/api/v1/tickets', { subject: 'Portal', description: 'from the portal' })
     for (const [client, ticketId] of [[customerClient, portalTicket.body.id], [agent, portalTicket.body.id]] as const) {
       const status = await new Promise<number>((resolve) => {

@@ -101,6 +101,7 @@ const MAX_TEXT = 4000
 
 const WIDGET_CSS = `
 :host { all: initial; }
+[hidden] { display: none !important; }
 * { box-sizing: border-box; font-family: system-ui, -apple-system, "PingFang SC", "Microsoft YaHei", sans-serif; }
 .launcher { position: fixed; right: 20px; bottom: 20px; z-index: 2147483000; border: 0; border-radius: 24px; padding: 12px 18px;
   background: #1f5fbf; color: #fff; font-size: 15px; cursor: pointer; box-shadow: 0 4px 14px rgba(0,0,0,.25); }
@@ -112,7 +113,8 @@ header { display: flex; align-items: center; justify-content: space-between; bac
 header h2 { margin: 0; font-size: 16px; }
 header button { background: transparent; color: #fff; border: 0; font-size: 20px; cursor: pointer; line-height: 1; }
 .status { margin: 0; padding: 6px 14px; background: #eef3fb; color: #23406e; font-size: 13px; }
-.log { list-style: none; margin: 0; padding: 12px; flex: 1; overflow-y: auto; display: flex; flex-direction: column; gap: 8px; }
+.scroller { flex: 1; overflow-y: auto; }
+.log { list-style: none; margin: 0; padding: 12px; display: flex; flex-direction: column; gap: 8px; }
 .log li { max-width: 85%; padding: 8px 10px; border-radius: 10px; white-space: pre-wrap; overflow-wrap: anywhere; }
 .log li.visitor { align-self: flex-end; background: #1f5fbf; color: #fff; }
 .log li.agent { align-self: flex-start; background: #eef0f4; color: #1d2330; }
@@ -170,7 +172,10 @@ function start(): void {
   const closeButton = el('button', { type: 'button', 'aria-label': t('close') }, '×')
   header.append(title, closeButton)
   const status = el('p', { class: 'status', role: 'status', 'data-testid': 'chat-status' }, t('connecting'))
-  const log = el('ol', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': t('log'), 'data-testid': 'chat-log' })
+  // The live region scrolls and takes focus, so keyboard users can scroll back through it.
+  const scroller = el('div', { class: 'scroller', role: 'log', 'aria-live': 'polite', 'aria-label': t('log'), tabindex: '0' })
+  const log = el('ol', { class: 'log', 'data-testid': 'chat-log' })
+  scroller.append(log)
   const typing = el('p', { class: 'typing', 'aria-live': 'polite', 'data-testid': 'chat-typing' })
 
   const compose = el('form', { class: 'compose', 'data-testid': 'chat-compose' })
@@ -205,7 +210,7 @@ function start(): void {
   const offlineThanks = el('p', { class: 'notice', role: 'status', 'data-testid': 'chat-offline-thanks' })
   offlineThanks.hidden = true
 
-  panel.append(header, status, log, typing, identify, compose, offline, offlineThanks)
+  panel.append(header, status, scroller, typing, identify, compose, offline, offlineThanks)
   root.append(launcher, panel)
 
   function field(id: string, key: StringKey, type: string, autocomplete: string): [HTMLInputElement, HTMLLabelElement] {
@@ -260,7 +265,7 @@ function start(): void {
       if (line.pending) item.append(el('span', { class: 'state' }, t('sending')))
       log.append(item)
     }
-    log.scrollTop = log.scrollHeight
+    scroller.scrollTop = scroller.scrollHeight
   }
 
   function upsert(line: Line): void {

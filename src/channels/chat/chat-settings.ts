@@ -41,7 +41,8 @@ export async function updateChatSettings(deps: ServiceDeps, actor: Actor, input:
       }),
     }
     try {
-      chatCalendar(after.hours)
+      // Hours kept while the chat runs around the clock must still be valid for when it does not.
+      if (!after.hours.always || Object.keys(after.hours.weeklyHours).length > 0) chatCalendar(after.hours)
     } catch (error) {
       throw invalidField('hours', error instanceof Error ? error.message : 'invalid hours')
     }

@@ -9,6 +9,7 @@ import { formatDateTime } from '../../components/format.ts'
 import { ReplyEditor } from '../../components/reply-editor.tsx'
 import { useUser } from '../../components/session.tsx'
 import { useLoad } from '../../components/use-load.ts'
+import { ChatPanel, useChatLink } from './chat-panel.tsx'
 import { CustomerPanel } from './customer-panel.tsx'
 import { queueHref } from './queue-query.ts'
 import { type ShortcutHelpItem, ShortcutsHelp, useShortcuts } from './shortcuts.tsx'
@@ -105,6 +106,7 @@ function TicketView({ ticket, messages, events, reload }: { ticket: Ticket; mess
   const language = i18n.language
   const abilities = ticket.abilities
   const canAssignToMe = (ticket.assigneeId ?? null) === null && abilities.updatableFields.includes('assigneeId')
+  const chat = useChatLink(ticket.channel === 'chat' ? ticket.id : null)
 
   async function run(label: string, change: () => Promise<unknown>) {
     setBusy(true)
@@ -239,9 +241,15 @@ function TicketView({ ticket, messages, events, reload }: { ticket: Ticket; mess
             <h2 id="ag-conversation">{t('ticket.conversation')}</h2>
             <Conversation messages={messages} events={events} />
           </section>
-          {abilities.reply && <ReplyEditor ticketId={ticket.id} allowInternal={abilities.addInternalNote} canWait={abilities.actions.includes('wait')} onSent={reload} />}
+          {abilities.reply && (
+            // Typing in the reply editor of a chat ticket shows the visitor "agent is typing".
+            <div onInput={ticket.channel === 'chat' ? chat.typing : undefined}>
+              <ReplyEditor ticketId={ticket.id} allowInternal={abilities.addInternalNote} canWait={abilities.actions.includes('wait')} onSent={reload} />
+            </div>
+          )}
         </div>
         <div className="stack ag-ticket-side">
+          {ticket.channel === 'chat' && <ChatPanel link={chat} />}
           <SlaPanel ticket={ticket} />
           <section className="card" aria-labelledby="ag-facts">
             <h2 id="ag-facts">{t('ticket.facts')}</h2>
