@@ -171,6 +171,23 @@ describe('native call events', () => {
     expect(remaining.body.items.some((task: { id: string }) => task.id === forMissed[0].id)).toBe(false)
   })
 
+  it('keeps one call record when its events arrive at the same moment', async () => {
+    const callId = nextCallId()
+    const base = { callId, from: '13800138000', to: DESK, direction: 'in' }
+    const t0 = server.clock.now().getTime() - 30_000
+    const responses = await Promise.all([
+      native({ ...base, type: 'new_call', at: new Date(t0).toISOString() }),
+      native({ ...base, type: 'queued', queue: 'support', at: new Date(t0 + 2_000).toISOString() }),
+      native({ ...base, type: 'answered', agent: agentId, at: new Date(t0 + 6_000).toISOString() }),
+      native({ ...base, type: 'new_call', at: new Date(t0).toISOString() }),
+    ])
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200])
+    expect(await count('calls', sql`call_id = ${callId}`)).toBe(1)
+    const call = await callByPbxId(callId)
+    expect(call).toMatchObject({ status: 'answered', agent_id: agentId, queue: 'support' })
+    expect(Number(call.wait_ms)).toBe(6_000)
+  })
+
   it('matches the caller to the customer in national and +86 notations, and never creates customers', async () => {
     const users = await count('users')
     for (const from of ['13800138000', '+86 138-0013-8000', '008613800138000']) {
