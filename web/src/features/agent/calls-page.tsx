@@ -4,6 +4,7 @@ import { Link, useNavigate } from 'react-router'
 import { ApiError, api } from '../../api/client.ts'
 import { useLiveEvents } from '../../api/live.ts'
 import { formatDateTime } from '../../components/format.ts'
+import { useSession } from '../../components/session.tsx'
 import { useLoad } from '../../components/use-load.ts'
 import './calls-page.css'
 
@@ -52,6 +53,8 @@ function formatDuration(ms: number | null): string {
 export function CallsPage() {
   const { t, i18n } = useTranslation('phone')
   const navigate = useNavigate()
+  const { user } = useSession()
+  const isAdmin = user?.roles.includes('admin') === true
   const [outcome, setOutcome] = useState('')
   const [pages, setPages] = useState<readonly CallRow[]>([])
   const [message, setMessage] = useState<string | null>(null)
@@ -253,6 +256,94 @@ export function CallsPage() {
           </button>
         )}
       </section>
+      {isAdmin && <BlockedNumbers />}
     </div>
+  )
+}
+
+interface BlockedRow {
+  readonly number: string
+  readonly reason: string | null
+  readonly createdAt: string
+}
+
+/** Administrators: numbers whose calls are answered with reject. */
+function BlockedNumbers() {
+  const { t, i18n } = useTranslation('phone')
+  const list = useLoad(() => api.get<{ items: BlockedRow[] }>('/cti/blocked-numbers'), [])
+  const [number, setNumber] = useState('')
+  const [reason, setReason] = useState('')
+  const [error, setError] = useState<string | null>(null)
+  const act = async (work: () => Promise<unknown>) => {
+    setError(null)
+    try {
+      await work()
+      list.reload()
+    } catch (caught) {
+      setError(caught instanceof ApiError ? caught.message : String(caught))
+    }
+  }
+  return (
+    <section aria-labelledby="blocked-heading" className="card stack">
+      <h2 id="blocked-heading">{t('blocked.title')}</h2>
+      <p className="muted">{t('blocked.intro')}</p>
+      <form
+        className="row"
+        onSubmit={(event) => {
+          event.preventDefault()
+          void act(async () => {
+            await api.post('/cti/blocked-numbers', { number, ...(reason.trim() !== '' ? { reason } : {}) })
+            setNumber('')
+            setReason('')
+          })
+        }}
+      >
+        <label className="row">
+          {t('blocked.number')}
+          <input value={number} onChange={(event) => setNumber(event.target.value)} required maxLength={64} />
+        </label>
+        <label className="row">
+          {t('blocked.reason')}
+          <input value={reason} onChange={(event) => setReason(event.target.value)} maxLength={200} />
+        </label>
+        <button type="submit">{t('blocked.add')}</button>
+      </form>
+      {error !== null && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {list.data !== undefined && list.data.items.length === 0 && <p className="muted">{t('blocked.none')}</p>}
+      {list.data !== undefined && list.data.items.length > 0 && (
+        <table className="calls-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('blocked.number')}</th>
+              <th scope="col">{t('blocked.reason')}</th>
+              <th scope="col">{t('columns.time')}</th>
+              <th scope="col">{t('callbacks.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.data.items.map((row) => (
+              <tr key={row.number}>
+                <td>{row.number}</td>
+                <td>{row.reason ?? '—'}</td>
+                <td>{formatDateTime(row.createdAt, i18n.language)}</td>
+                <td>
+                  <button
+                    type="button"
+                    aria-label={t('blocked.removeFor', { number: row.number })}
+                    onClick={() => void act(() => api.delete(`/cti/blocked-numbers/${encodeURIComponent(row.number)}`))}
+                  >
+                    {t('blocked.remove')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   )
 }
