@@ -106,4 +106,25 @@ runInBrowser('CTI screen pop (real Chromium, real server, real WebSocket, real H
       }
     })
   }
+
+  it('lets an administrator block and unblock a number from the Calls page', async () => {
+    const adminUser = await buildStaff(server.deps, { roles: ['admin'] })
+    const context = await newContext(browser, server.url, 'en')
+    const page = await context.newPage()
+    try {
+      await signIn(page, adminUser.email ?? '', TEST_PASSWORD)
+      await page.goto('/desk/calls')
+      await page.getByRole('heading', { name: enPhone.blocked.title }).waitFor()
+      await page.getByLabel(enPhone.blocked.number, { exact: true }).fill('135 0000 9999')
+      await page.getByRole('button', { name: enPhone.blocked.add }).click()
+      await page.getByRole('cell', { name: '+8613500009999', exact: true }).waitFor()
+      expect(await seriousA11yViolations(page)).toEqual([])
+      const answer = await pbx.post('/api/v1/cti/events', { type: 'new_call', callId: `e2e-blocked-${Date.now()}`, from: '13500009999', to: '+864008001234', direction: 'in' })
+      expect(answer.body).toEqual({ action: 'reject', reason: 'blocked' })
+      await page.getByRole('button', { name: enPhone.blocked.removeFor.replace('{{number}}', '+8613500009999') }).click()
+      await page.getByText(enPhone.blocked.none).waitFor()
+    } finally {
+      await context.close()
+    }
+  })
 })
