@@ -7,7 +7,6 @@ import { AppError } from '../../domain/shared/app-error.ts'
 import type { Db } from '../../db/connection.ts'
 import { type NewEvent, insertEvents } from '../../db/events.ts'
 import type { ChatSessionRow, UserRow } from '../../db/schema.ts'
-import { findTicket } from '../../db/tickets.ts'
 import { type ServiceDeps, inTransaction, joinTransaction } from '../../services/deps.ts'
 import { followMerges, resolveCustomer } from '../../services/people/resolve-customer.ts'
 import { addMessage } from '../../services/tickets/add-message.ts'
@@ -128,7 +127,7 @@ export async function postVisitorMessage(deps: ServiceDeps, current: VisitorSess
     const row = await ensureSession(trx, current, now, {})
     const session = { ...current, persisted: true, sessionId: row.id, ticketId: row.ticket_id, identified: row.identified }
     const ack = (messageId: string, at: Date) => ({ type: 'ack' as const, clientId: input.clientId, messageId, at: at.toISOString() })
-    const ticket = row.ticket_id === null ? undefined : await findTicket(trx, row.ticket_id)
+    const ticket = row.ticket_id === null ? undefined : await trx.selectFrom('tickets').select(['id', 'status', 'received_at', 'requester_id']).where('id', '=', row.ticket_id).executeTakeFirst()
     if (ticket !== undefined && row.first_client_id === input.clientId) {
       return { session, ack: ack(ticket.id, ticket.received_at), duplicate: true, ticketCreated: false }
     }
