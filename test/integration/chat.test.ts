@@ -168,7 +168,9 @@ describe('web chat over real WebSockets', () => {
     const session = await server.deps.db.selectFrom('chat_sessions').selectAll().where('ticket_id', '=', ticketId).executeTakeFirstOrThrow()
     expect(session).toMatchObject({ customer_id: known.id, identified: true })
     const events = await server.deps.db.selectFrom('events').select(['type', 'data']).where('ticket_id', '=', ticketId).execute()
-    expect(events.map((event) => event.type)).toEqual(expect.arrayContaining(['ticket.updated', 'chat_session.identified']))
+    expect(events.find((event) => event.type === 'ticket.updated')?.data).toMatchObject({ changes: { requesterId: { before: anonymous.requester_id, after: known.id } } })
+    const sessionEvents = await server.deps.db.selectFrom('events').select(['type', 'data']).where('entity_id', '=', session.id).execute()
+    expect(sessionEvents.find((event) => event.type === 'chat_session.identified')?.data).toMatchObject({ ticketId, customerId: known.id, moved: true, by: 'email' })
 
     // Later messages are the known customer's.
     const next = await visitor.say('m2', 'It is for March')

@@ -331,8 +331,10 @@ function start(): void {
         for (const item of (frame.history as Record<string, unknown>[] | undefined) ?? []) upsert(toLine(item))
         // Whatever was not acknowledged before the connection dropped goes again, same client id.
         for (const item of pending) {
+          // Stored already (its ack was lost with the connection): the history has it.
+          if (lines.some((line) => line.clientId === item.clientId)) continue
           upsert({ id: null, clientId: item.clientId, from: 'visitor', text: item.text, pending: true })
-          if (!lines.some((line) => line.clientId === item.clientId && !line.pending)) send({ type: 'message', clientId: item.clientId, text: item.text })
+          send({ type: 'message', clientId: item.clientId, text: item.text })
         }
         pending = pending.filter((item) => lines.some((line) => line.clientId === item.clientId && line.pending))
         savePending()

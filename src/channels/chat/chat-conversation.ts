@@ -148,7 +148,7 @@ export async function postVisitorMessage(deps: ServiceDeps, current: VisitorSess
         ...(settings.groupId !== null ? { groupId: settings.groupId } : {}),
       })
       await trx.updateTable('chat_sessions').set({ ticket_id: created.id, first_client_id: input.clientId, last_seen_at: now, status: 'open' }).where('id', '=', row.id).execute()
-      await insertEvents(trx, [{ type: 'chat_session.ticket_opened', entityType: 'chat_session', entityId: row.id, ticketId: created.id, actorId: customer.id, at: now, data: { ticketId: created.id } }])
+      await insertEvents(trx, [{ type: 'chat_session.ticket_opened', entityType: 'chat_session', entityId: row.id, actorId: customer.id, at: now, data: { ticketId: created.id } }])
       const at = created.received_at
       return { session: { ...session, ticketId: created.id }, ack: ack(created.id, at), duplicate: false, ticketCreated: true }
     }
@@ -227,10 +227,9 @@ export async function identifyVisitor(
       type: 'chat_session.identified',
       entityType: 'chat_session',
       entityId: row.id,
-      ticketId: row.ticket_id,
       actorId: customerId,
       at: now,
-      data: { customerId, previousCustomerId: visitor.id, moved, by: email !== null ? 'email' : 'phone' },
+      data: { ticketId: row.ticket_id, customerId, previousCustomerId: visitor.id, moved, by: email !== null ? 'email' : 'phone' },
     })
     await insertEvents(trx, events)
     return { session: { ...current, persisted: true, sessionId: row.id, ticketId: row.ticket_id, identified: true }, customerId, moved }
