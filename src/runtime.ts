@@ -59,7 +59,9 @@ export async function startServer(config: Config, log: (line: string) => void = 
   const port = typeof address === 'object' && address !== null ? address.port : config.port
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`
   const jobs = startJobs(runtime.deps, (message, error) => app.log.error({ err: error }, message))
-  const channels = await startChannels(runtime.deps, (message, error) => app.log.error({ err: error }, message))
+  const channels = await startChannels(runtime.deps, (message, error) =>
+    error === undefined ? app.log.info(message) : app.log.error({ err: error }, message),
+  )
   let stopped = false
   return {
     app,
