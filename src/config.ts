@@ -37,7 +37,7 @@ export interface Config {
   /** Mailbox to poll instead of (or beside) the listener, e.g. `imaps://user:pass@host:993/INBOX`. */
   readonly imapUrl: string | undefined
   readonly imapPollSeconds: number
-  /** HTTP SMS gateway for customer notices (see docs/configuration.md); unset: no SMS. */
+  /** HTTP SMS gateway for customer notices (see docs/channels.md); unset: no SMS. */
   readonly smsUrl: string | undefined
   readonly smsToken: string | undefined
 }

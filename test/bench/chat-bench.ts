@@ -25,6 +25,8 @@ export interface ChatBenchOptions {
   readonly messagesPerSession?: number
   /** A visitor's pause between messages, in ms, drawn evenly from [min, max]; [0, 0] is a burst. */
   readonly thinkMs?: readonly [number, number]
+  /** A PostgreSQL server URL: a fresh database there; without it, DATABASE_URL or in-memory PGlite. */
+  readonly postgresUrl?: string
 }
 
 export interface ChatBenchResult {
@@ -79,7 +81,7 @@ export async function benchChat(options: ChatBenchOptions = {}): Promise<ChatBen
   const perSession = options.messagesPerSession ?? 5
   // People take seconds to type a chat line; 5–15 s between messages is a brisk conversation.
   const thinkMs = options.thinkMs ?? [5_000, 15_000]
-  const database = await createTestDatabase()
+  const database = await createTestDatabase(options.postgresUrl ?? process.env.DATABASE_URL)
   const config = loadConfig({}, { dataDir: 'memory://', logLevel: 'silent' })
   const deps: ServiceDeps = { db: database.db, clock: () => new Date(), config }
   await ensureSlaDefaults(deps)

@@ -1,6 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { benchCalendar } from './calendar-bench.ts'
+import { type ChatBenchResult, benchChat } from './chat-bench.ts'
+import { type EmailBenchResult, benchInboundEmail } from './email-bench.ts'
 import { benchSla } from './sla-bench.ts'
 import { measureWebBundle } from './web-bundle.ts'
 
@@ -13,7 +15,9 @@ const mark = (ok: boolean) => (ok ? '✅' : '❌')
  * The SLA engine and the web app, appended to docs/benchmarks.md: calendar additions per
  * second, one scheduler pass over 1 000 000 open tickets of which 1 % are due (PostgreSQL;
  * 100 000 on PGlite), recomputing one ticket's SLA, the portal's gzipped JavaScript, and the
- * first render of the agent queue with 10 000 tickets as the last e2e run measured it.
+ * first render of the agent queue with 10 000 tickets as the last e2e run measured it, and the
+ * channels: inbound e-mails per second over real SMTP and web-chat round trips with 200
+ * concurrent sessions.
  */
 export async function extraSections(serverUrl: string | null, log: (line: string) => void): Promise<string> {
   const lines: string[] = []
@@ -70,5 +74,47 @@ export async function extraSections(serverUrl: string | null, log: (line: string
     for (const render of renders) lines.push(`| ${render.database} | ${render.tickets.toLocaleString('en')} | ${render.medianMs} ms | ${render.runsMs.join(', ')} ms | ${render.measuredAt.slice(0, 16)} |`)
     lines.push('')
   }
+
+  lines.push(...(await channelsSection(serverUrl, log)))
   return lines.join('\n')
+}
+
+/** Section 5: inbound e-mail throughput and web-chat latency, on PGlite and on PostgreSQL. */
+async function channelsSection(serverUrl: string | null, log: (line: string) => void): Promise<string[]> {
+  const targets: Array<{ label: string; postgresUrl?: string }> = [{ label: 'PGlite' }]
+  if (serverUrl !== null) targets.push({ label: 'PostgreSQL', postgresUrl: serverUrl })
+  const mail: Array<{ label: string; result: EmailBenchResult }> = []
+  const chat: Array<{ label: string; paced: ChatBenchResult; burst: ChatBenchResult }> = []
+  for (const target of targets) {
+    const server = target.postgresUrl === undefined ? {} : { postgresUrl: target.postgresUrl }
+    log(`inbound e-mail on ${target.label} (300 messages of 100 kB over SMTP)`)
+    mail.push({ label: target.label, result: await benchInboundEmail({ count: Number(process.env.BENCH_EMAIL_COUNT ?? 300), ...server }) })
+    log(`web chat on ${target.label} (200 sessions, paced, then a burst)`)
+    const paced = await benchChat(server)
+    const burst = await benchChat({ ...server, thinkMs: [0, 0] })
+    chat.push({ label: target.label, paced, burst })
+  }
+  const lines = ['## 5. Channels', '']
+  lines.push('| database | e-mails stored per second | messages | new tickets | threaded | SMTP connections |', '|---|---:|---:|---:|---:|---:|')
+  for (const { label, result } of mail) {
+    lines.push(`| ${label} | ${result.messagesPerSecond.toFixed(1)} /s | ${result.count} × ${kB(result.bodyBytes)} | ${result.ticketsCreated} | ${result.threaded} | ${result.connections} |`)
+  }
+  lines.push(
+    '',
+    'Inbound e-mail: real SMTP sessions (nodemailer) into the built-in listener on 127.0.0.1; each message is base64 UTF-8 with a 100 kB Chinese and English body, parsed by mailparser, trimmed, matched to its customer and stored with its ticket or thread in one transaction before the listener answers 250. Every second message replies to the one before it and threads onto its ticket (`test/bench/email-bench.ts`).',
+    '',
+    '| database | pace | sessions | messages | visitor message → ack p50 / p99 / max | agent reply → visitor p50 / p99 | total |',
+    '|---|---|---:|---:|---:|---:|---:|',
+  )
+  for (const { label, paced, burst } of chat) {
+    for (const [pace, result] of [[`${paced.thinkMs[0] / 1000}–${paced.thinkMs[1] / 1000} s between messages`, paced], ['burst, back to back', burst]] as const) {
+      lines.push(`| ${label} | ${pace} | ${result.sessions} | ${result.messages} | ${ms(result.p50Ms)} / ${ms(result.p99Ms)} / ${ms(result.maxMs)} | ${ms(result.replyP50Ms)} / ${ms(result.replyP99Ms)} | ${result.totalSeconds.toFixed(1)} s |`)
+    }
+  }
+  lines.push(
+    '',
+    'Web chat: 200 visitor WebSockets open at once on a real server; each sends 5 messages. A round trip is the visitor’s `message` frame → the `ack` frame, sent after the message is committed (the first one opens a chat ticket). Agent reply: a public reply posted over HTTP by one of 10 agents → the visitor’s socket receives it (commit, NOTIFY, fan-out). Visitors run in the server’s process, so their work counts in the figures (`test/bench/chat-bench.ts`).',
+    '',
+  )
+  return lines
 }

@@ -12,8 +12,7 @@ export interface TestDatabase extends DatabaseHandle {
   readonly url: string | undefined
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const serverUrl = process.env.DATABASE_URL
+export async function createTestDatabase(serverUrl = process.env.DATABASE_URL): Promise<TestDatabase> {
   if (serverUrl === undefined || serverUrl === '') {
     const handle = await connectDatabase({ dataDir: 'memory://' })
     await migrateToLatest(handle.db as never)
