@@ -17,7 +17,7 @@ import { insertEvents } from '../../db/events.ts'
 import { findTicket, insertTicket, nextTicketSerial } from '../../db/tickets.ts'
 import { findUserById } from '../../db/users.ts'
 import { type ServiceDeps, inTransaction } from '../deps.ts'
-import { findOrCreateCustomerByEmail } from '../people/find-or-create-customer.ts'
+import { resolveCustomer } from '../people/resolve-customer.ts'
 import { escalateRepeatedComplaints } from '../sla/complaint-escalation.ts'
 import {
   assertAssignable,
@@ -162,7 +162,8 @@ async function resolveRequester(trx: Db, actor: Actor, input: CreateTicketInput,
     return user
   }
   if (input.requesterEmail !== undefined) {
-    return findOrCreateCustomerByEmail(trx, actor, { email: input.requesterEmail, name: input.requesterName }, now)
+    // The one customer with this address (following merges), created on the spot when unknown.
+    return (await resolveCustomer(trx, { email: input.requesterEmail, name: input.requesterName }, now, actor.id)).user
   }
   throw new AppError('VALIDATION', 'an agent opening a ticket must name the requester', [
     { field: 'requesterId', message: 'give requesterId or requesterEmail' },
