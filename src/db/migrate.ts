@@ -8,6 +8,7 @@ import * as channels from './migrations/0005-channels.ts'
 import * as webhooks from './migrations/0006-webhooks.ts'
 import * as chat from './migrations/0007-chat.ts'
 import * as identity from './migrations/0008-identity.ts'
+import * as channelFilter from './migrations/0009-channel-filter.ts'
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core': core,
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-webhooks': webhooks,
   '0007-chat': chat,
   '0008-identity': identity,
+  '0009-channel-filter': channelFilter,
 }
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -120,6 +120,8 @@ export interface TicketListFilter {
   readonly statuses?: readonly string[]
   readonly severities?: readonly string[]
   readonly types?: readonly string[]
+  /** Channels the ticket came in by (`chat`, `email`, …). */
+  readonly channels?: readonly string[]
   /** A user id, or null for unassigned. */
   readonly assigneeId?: string | null
   /** A group id, or null for tickets without a group. */
@@ -160,6 +162,7 @@ export async function listTickets(
       if (filter.statuses !== undefined && filter.statuses.length > 0) conditions.push(eb('status', 'in', [...filter.statuses]))
       if (filter.severities !== undefined && filter.severities.length > 0) conditions.push(eb('severity', 'in', [...filter.severities]))
       if (filter.types !== undefined && filter.types.length > 0) conditions.push(eb('type', 'in', [...filter.types]))
+      if (filter.channels !== undefined && filter.channels.length > 0) conditions.push(eb('channel', 'in', [...filter.channels]))
       if (filter.assigneeId !== undefined) conditions.push(filter.assigneeId === null ? eb('assignee_id', 'is', null) : eb('assignee_id', '=', filter.assigneeId))
       if (filter.groupId !== undefined) conditions.push(filter.groupId === null ? eb('group_id', 'is', null) : eb('group_id', '=', filter.groupId))
       if (filter.requesterId !== undefined) conditions.push(eb('requester_id', '=', filter.requesterId))
@@ -219,7 +222,10 @@ export function scopeCondition(scope: TicketScope): Expression<SqlBool> {
   }
 }
 
-/** Open tickets per queue of the viewer: assigned to them, in their groups, unassigned, and all they can see. */
+/**
+ * Open tickets per queue of the viewer: assigned to them, in their groups, unassigned, and all
+ * they can see; and of each, those that came in by web chat. One pass over the open tickets.
+ */
 export async function countQueues(trx: Db, scope: TicketScope, userId: string, groupIds: readonly string[]) {
   const inGroups = groupIds.length > 0 ? sql<boolean>`group_id = ANY(${sql.val([...groupIds])}::uuid[])` : sql<boolean>`false`
   const row = await trx
@@ -229,11 +235,21 @@ export async function countQueues(trx: Db, scope: TicketScope, userId: string, g
       sql<number>`count(*) FILTER (WHERE ${inGroups})`.as('my_groups'),
       sql<number>`count(*) FILTER (WHERE assignee_id IS NULL)`.as('unassigned'),
       sql<number>`count(*)`.as('all_open'),
+      sql<number>`count(*) FILTER (WHERE channel = 'chat' AND assignee_id = ${userId})`.as('chats_mine'),
+      sql<number>`count(*) FILTER (WHERE channel = 'chat' AND ${inGroups})`.as('chats_my_groups'),
+      sql<number>`count(*) FILTER (WHERE channel = 'chat' AND assignee_id IS NULL)`.as('chats_unassigned'),
+      sql<number>`count(*) FILTER (WHERE channel = 'chat')`.as('chats_all_open'),
     ])
     .where('status', 'in', ['new', 'accepted', 'in_progress', 'waiting'])
     .where(scopeCondition(scope))
     .executeTakeFirstOrThrow()
-  return { mine: Number(row.mine), myGroups: Number(row.my_groups), unassigned: Number(row.unassigned), allOpen: Number(row.all_open) }
+  return {
+    mine: Number(row.mine),
+    myGroups: Number(row.my_groups),
+    unassigned: Number(row.unassigned),
+    allOpen: Number(row.all_open),
+    chats: { mine: Number(row.chats_mine), myGroups: Number(row.chats_my_groups), unassigned: Number(row.chats_unassigned), allOpen: Number(row.chats_all_open) },
+  }
 }
 
 /** Open tickets per agent, by status, with the oldest receipt: the supervisor's load view. */

@@ -366,6 +366,50 @@ describe('web chat over real WebSockets', () => {
     await admin.request('PUT', '/api/v1/chat/settings', { allowedOrigins: [], hours: { always: false } })
   })
 
+  it('greets visitors with the texts the administrator set for their language, and names the field of a bad value', async () => {
+    const before = (await admin.get('/api/v1/chat/settings')).body
+    expect(before).toMatchObject({ greeting: { 'zh-CN': '', en: '' }, offlineText: { 'zh-CN': '', en: '' } })
+    const plain = await Visitor.open(server)
+    const welcome = await plain.hello()
+    expect(welcome).not.toHaveProperty('greeting')
+    expect(welcome).not.toHaveProperty('offlineText')
+    await plain.close()
+
+    const saved = await admin.request('PUT', '/api/v1/chat/settings', { greeting: { 'zh-CN': '  您好，售后团队在线  ', en: 'Hi, the after-sales team is here' }, offlineText: { en: 'Back on Monday at 9' } })
+    expect(saved.status).toBe(200)
+    expect(saved.body).toMatchObject({ greeting: { 'zh-CN': '您好，售后团队在线', en: 'Hi, the after-sales team is here' }, offlineText: { 'zh-CN': '', en: 'Back on Monday at 9' } })
+    // One language changed alone keeps the other.
+    const partial = await admin.request('PUT', '/api/v1/chat/settings', { greeting: { en: 'Hello from after-sales' } })
+    expect(partial.body.greeting).toEqual({ 'zh-CN': '您好，售后团队在线', en: 'Hello from after-sales' })
+
+    const zh = await Visitor.open(server)
+    expect(await zh.hello()).toMatchObject({ greeting: '您好，售后团队在线' })
+    expect(zh.frames.at(-1)).not.toHaveProperty('offlineText')
+    await zh.close()
+    const en = await Visitor.open(server)
+    en.send({ type: 'hello', locale: 'en' })
+    expect(await en.next('welcome')).toMatchObject({ greeting: 'Hello from after-sales', offlineText: 'Back on Monday at 9' })
+    await en.close()
+
+    const fieldOf = async (body: unknown) => {
+      const refused = await admin.request('PUT', '/api/v1/chat/settings', body)
+      expect(refused.status).toBe(400)
+      expect(refused.body.error.code).toBe('VALIDATION')
+      return refused.body.error.fields.map((f: { field: string }) => f.field)
+    }
+    expect(await fieldOf({ hours: { timeZone: 'Mars/Olympus' } })).toEqual(['hours/timeZone'])
+    expect(await fieldOf({ hours: { weeklyHours: { 1: [[540, 720]], 3: [[540, 720], [1080, 600]] } } })).toEqual(['hours/weeklyHours/3/1'])
+    expect(await fieldOf({ hours: { holidays: ['2026-10-01', '2026-13-01'] } })).toEqual(['hours/holidays'])
+    expect(await fieldOf({ hours: { holidays: ['2026-10-01', 'May Day'] } })).toEqual(['hours/holidays/1'])
+    expect(await fieldOf({ hours: { weeklyHours: {} } })).toEqual(['hours/weeklyHours'])
+    expect(await fieldOf({ greeting: { en: 'x'.repeat(301) } })).toEqual(['greeting/en'])
+    expect(await fieldOf({ offlineText: { fr: 'Bonjour' } })).toEqual(['offlineText/fr'])
+    // Nothing of a refused change was kept.
+    const after = (await admin.get('/api/v1/chat/settings')).body
+    expect(after.hours).toEqual(before.hours)
+    await admin.request('PUT', '/api/v1/chat/settings', { greeting: { 'zh-CN': '', en: '' }, offlineText: { 'zh-CN': '', en: '' } })
+  })
+
   it('serves the widget script outside the web app fallback', async () => {
     const response = await fetch(`${server.url}/chat/widget.js`)
     if (response.status === 404) return // the web bundle is not built in this checkout

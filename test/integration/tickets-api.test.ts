@@ -55,6 +55,37 @@ describe('ticket listing, search, paging and idempotency', () => {
     expect(unassigned.length).toBeGreaterThan(0)
   })
 
+  it('filters by channel, one or several; an unknown channel is a validation error on `channel`', async () => {
+    const chat = await open({ subject: 'Chat about billing', description: 'chat', channel: 'chat', tags: ['by-channel'] })
+    const phone = await open({ subject: 'Call about billing', description: 'phone', channel: 'phone', tags: ['by-channel'] })
+    const email = await open({ subject: 'Mail about billing', description: 'mail', channel: 'email', tags: ['by-channel'] })
+    const walkIn = await open({ subject: 'Walk-in about billing', description: 'desk', channel: 'walk_in', tags: ['by-channel'] })
+    await agent.post(`/api/v1/tickets/${walkIn.body.id}/transitions`, { action: 'accept' })
+    await agent.post(`/api/v1/tickets/${walkIn.body.id}/transitions`, { action: 'resolve' })
+    const list = async (query: string) => {
+      const response = await agent.get(`/api/v1/tickets?tag=by-channel&${query}`)
+      expect(response.status).toBe(200)
+      return response.body.items.map((t: { id: string; channel: string }) => `${t.channel}:${t.id}`).sort()
+    }
+    expect(await list('channel=chat')).toEqual([`chat:${chat.body.id}`])
+    expect(await list('channel=phone,email')).toEqual([`email:${email.body.id}`, `phone:${phone.body.id}`].sort())
+    expect(await list('channel=walk_in')).toEqual([`walk_in:${walkIn.body.id}`])
+    expect(await list('channel=walk_in&status=new,accepted,in_progress,waiting')).toEqual([])
+    expect(await list('channel=chat,walk_in&status=new,accepted,in_progress,waiting')).toEqual([`chat:${chat.body.id}`])
+    expect(await list('channel=wechat')).toEqual([])
+    // The filter only narrows what the caller may see: a customer sees no one else's chat.
+    const customer = new ApiClient(server.url)
+    await customer.login((await buildCustomer(server.deps)).email ?? '', TEST_PASSWORD)
+    expect((await customer.get('/api/v1/tickets?channel=chat')).body.items).toEqual([])
+
+    for (const bad of ['fax', 'chat,fax', 'chat,', 'CHAT', '']) {
+      const refused = await agent.get(`/api/v1/tickets?channel=${encodeURIComponent(bad)}`)
+      expect(refused.status).toBe(400)
+      expect(refused.body.error.code).toBe('VALIDATION')
+      expect(refused.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['channel'])
+    }
+  })
+
   it('pages through every ticket exactly once with cursors, in each sort order', async () => {
     for (let i = 0; i < 23; i++) {
       server.clock.advance(1000)
@@ -110,6 +141,9 @@ describe('ticket listing, search, paging and idempotency', () => {
     const create = doc.body.paths['/api/v1/tickets'].post
     expect(create.requestBody.content['application/json'].schema.properties.severity.enum).toEqual(['P1', 'P2', 'P3', 'P4'])
     expect(create.requestBody.content['application/json'].schema.additionalProperties).toBe(false)
+    const channel = doc.body.paths['/api/v1/tickets'].get.parameters.find((p: { name: string; in: string }) => p.name === 'channel' && p.in === 'query')
+    expect(channel.schema.pattern).toContain('walk_in')
+    expect(channel.description ?? channel.schema.description).toMatch(/comma-separated/)
     for (const path of ['/api/v1/auth/login', '/api/v1/auth/logout', '/api/v1/me', '/api/v1/tickets/{id}', '/api/v1/tickets/{id}/transitions', '/api/v1/tickets/{id}/messages', '/api/v1/tickets/{id}/events', '/api/v1/organisations', '/api/v1/customers', '/api/v1/users', '/api/v1/groups', '/api/v1/categories']) {
       expect(doc.body.paths).toHaveProperty([path])
     }

@@ -32,7 +32,16 @@ describe('workspace support: queue counts, agent load, bulk transfer, saved view
     await supervisor.post('/api/v1/tickets', { subject: 'unassigned', description: 'd', requesterId: customerId })
     await agent.post(`/api/v1/tickets/${ids[0]}/transitions`, { action: 'accept' })
     await agent.post(`/api/v1/tickets/${ids[0]}/transitions`, { action: 'resolve' })
-    expect((await agent.get('/api/v1/tickets/counts')).body).toEqual({ mine: 2, myGroups: 2, unassigned: 1, allOpen: 3 })
+    expect((await agent.get('/api/v1/tickets/counts')).body).toEqual({ mine: 2, myGroups: 2, unassigned: 1, allOpen: 3, chats: { mine: 0, myGroups: 0, unassigned: 0, allOpen: 0 } })
+    // Chats of each queue: one of mine in my group, one unassigned, one resolved (not counted).
+    const chat = (await supervisor.post('/api/v1/tickets', { subject: 'chat', description: 'd', requesterId: customerId, groupId, assigneeId: agentId, channel: 'chat' })).body.id
+    await supervisor.post('/api/v1/tickets', { subject: 'chat 2', description: 'd', requesterId: customerId, channel: 'chat' })
+    const done = (await supervisor.post('/api/v1/tickets', { subject: 'chat 3', description: 'd', requesterId: customerId, assigneeId: agentId, channel: 'chat' })).body.id
+    await agent.post(`/api/v1/tickets/${done}/transitions`, { action: 'accept' })
+    await agent.post(`/api/v1/tickets/${done}/transitions`, { action: 'resolve' })
+    expect((await agent.get('/api/v1/tickets/counts')).body).toEqual({ mine: 3, myGroups: 3, unassigned: 2, allOpen: 5, chats: { mine: 1, myGroups: 1, unassigned: 1, allOpen: 2 } })
+    await agent.post(`/api/v1/tickets/${chat}/transitions`, { action: 'accept' })
+    await agent.post(`/api/v1/tickets/${chat}/transitions`, { action: 'resolve' })
     expect((await agent.get('/api/v1/reports/agent-load')).status).toBe(403)
     const load = (await supervisor.get('/api/v1/reports/agent-load')).body.items
     const mine = load.find((row: { agentId: string }) => row.agentId === agentId)

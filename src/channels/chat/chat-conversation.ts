@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { v7 as uuidv7 } from 'uuid'
-import { isChatOnline, subjectFromFirstMessage } from '../../domain/chat/chat-rules.ts'
+import { isChatOnline, subjectFromFirstMessage, widgetTexts } from '../../domain/chat/chat-rules.ts'
 import { normaliseEmail, normalisePhone } from '../../domain/people/contact-points.ts'
 import type { Actor } from '../../domain/policy/actor.ts'
 import { AppError } from '../../domain/shared/app-error.ts'
@@ -52,6 +52,9 @@ export interface Welcome {
   readonly online: boolean
   readonly identified: boolean
   readonly agentName?: string
+  /** The desk's own greeting and offline text for the visitor's language, when set. */
+  readonly greeting?: string
+  readonly offlineText?: string
 }
 
 /** The resume token is kept only as its SHA-256: a leaked table does not open anyone's chat. */
@@ -71,6 +74,7 @@ export async function openChat(
   const now = deps.clock()
   const settings = await loadChatSettings(deps.db)
   const online = isChatOnline(settings, now)
+  const texts = widgetTexts(settings, hello.locale)
   if (hello.token !== null) {
     const tokenHash = hashToken(hello.token)
     const row = await deps.db.selectFrom('chat_sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst()
@@ -90,7 +94,7 @@ export async function openChat(
       const agentName = row.ticket_id === null ? undefined : await assigneeName(deps.db, row.ticket_id)
       return {
         session,
-        welcome: { type: 'welcome', token: hello.token, sessionId: row.id, history, online, identified: row.identified, ...(agentName !== undefined ? { agentName } : {}) },
+        welcome: { type: 'welcome', token: hello.token, sessionId: row.id, history, online, identified: row.identified, ...(agentName !== undefined ? { agentName } : {}), ...texts },
       }
     }
   }
@@ -105,7 +109,7 @@ export async function openChat(
     pageUrl: hello.pageUrl,
     locale: hello.locale,
   }
-  return { session, welcome: { type: 'welcome', token, sessionId: session.sessionId, history: [], online, identified: false } }
+  return { session, welcome: { type: 'welcome', token, sessionId: session.sessionId, history: [], online, identified: false, ...texts } }
 }
 
 export interface PostedMessage {

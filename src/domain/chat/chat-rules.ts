@@ -29,7 +29,20 @@ export interface ChatSettings {
   readonly allowedOrigins: readonly string[]
   /** Team that chat tickets go to; null: the common queue. */
   readonly groupId: string | null
+  /** The widget's line while agents answer, per language; empty: the widget's own. */
+  readonly greeting: ChatTexts
+  /** The widget's line above the message form outside the hours, per language; empty: the widget's own. */
+  readonly offlineText: ChatTexts
 }
+
+/** Languages of the widget. */
+export type ChatLocale = 'zh-CN' | 'en'
+
+/** One text of the widget in each of its languages. */
+export type ChatTexts = Readonly<Record<ChatLocale, string>>
+
+/** Longest greeting or offline text. */
+export const MAX_CHAT_SETTING_TEXT = 300
 
 const WORKDAY: DayHours = [
   [540, 720],
@@ -41,6 +54,15 @@ export const DEFAULT_CHAT_SETTINGS: ChatSettings = {
   hours: { always: false, timeZone: 'Asia/Shanghai', weeklyHours: { 1: WORKDAY, 2: WORKDAY, 3: WORKDAY, 4: WORKDAY, 5: WORKDAY }, holidays: [] },
   allowedOrigins: [],
   groupId: null,
+  greeting: { 'zh-CN': '', en: '' },
+  offlineText: { 'zh-CN': '', en: '' },
+}
+
+/** The texts a visitor of `locale` is shown instead of the widget's own (only those set). */
+export function widgetTexts(settings: ChatSettings, locale: ChatLocale): { greeting?: string; offlineText?: string } {
+  const greeting = settings.greeting[locale]
+  const offlineText = settings.offlineText[locale]
+  return { ...(greeting !== '' ? { greeting } : {}), ...(offlineText !== '' ? { offlineText } : {}) }
 }
 
 /** The business calendar the chat hours describe. Throws on an unknown time zone or bad intervals. */
@@ -96,7 +118,7 @@ export function normaliseOrigin(value: string): string | null {
 
 /** A frame a visitor's widget sends, after validation. */
 export type VisitorFrame =
-  | { readonly type: 'hello'; readonly token: string | null; readonly pageUrl: string | null; readonly locale: 'zh-CN' | 'en' }
+  | { readonly type: 'hello'; readonly token: string | null; readonly pageUrl: string | null; readonly locale: ChatLocale }
   | { readonly type: 'message'; readonly clientId: string; readonly text: string }
   | { readonly type: 'typing'; readonly on: boolean }
   | { readonly type: 'identify'; readonly email: string | null; readonly phone: string | null; readonly name: string | null }

@@ -7,7 +7,7 @@ import { submitOfflineMessage } from '../../channels/chat/chat-conversation.ts'
 import { ChatHub } from '../../channels/chat/chat-hub.ts'
 import { getChatSettings, loadChatSettings, updateChatSettings } from '../../channels/chat/chat-settings.ts'
 import { handleVisitorSocket } from '../../channels/chat/visitor-socket.ts'
-import { type ChatSettings as ChatSettingsValue, MAX_CHAT_TEXT, MAX_PAGE_URL, MAX_VISITOR_NAME, isChatOnline, isOriginAllowed } from '../../domain/chat/chat-rules.ts'
+import { type ChatSettings as ChatSettingsValue, MAX_CHAT_SETTING_TEXT, MAX_CHAT_TEXT, MAX_PAGE_URL, MAX_VISITOR_NAME, isChatOnline, isOriginAllowed } from '../../domain/chat/chat-rules.ts'
 import { AppError } from '../../domain/shared/app-error.ts'
 import type { DatabaseHandle } from '../../db/connection.ts'
 import type { ServiceDeps } from '../../services/deps.ts'
@@ -28,14 +28,30 @@ const ChatHours = Type.Object(
   },
   { additionalProperties: false },
 )
+const WidgetText = Type.String({ maxLength: MAX_CHAT_SETTING_TEXT })
+const WidgetTexts = (description: string) => Type.Object({ 'zh-CN': WidgetText, en: WidgetText }, { additionalProperties: false, description })
+const GREETING = 'the widget’s line while agents answer, per language; empty: the widget’s own'
+const OFFLINE_TEXT = 'the widget’s line above the message form outside the hours, per language; empty: the widget’s own'
 const ChatSettings = Type.Object({
   enabled: Type.Boolean(),
   hours: Type.Object({ always: Type.Boolean(), timeZone: Type.String(), weeklyHours: Type.Unknown({ description: 'chat intervals per weekday, 0 = Sunday' }), holidays: Type.Array(Type.String()) }),
   allowedOrigins: Type.Array(Type.String({ maxLength: 300 }), { maxItems: 100, description: 'origins whose pages may open chats; empty: any' }),
   groupId: Nullable(Uuid),
+  greeting: WidgetTexts(GREETING),
+  offlineText: WidgetTexts(OFFLINE_TEXT),
 })
 const ChatSettingsInput = Type.Partial(
-  Type.Object({ enabled: Type.Boolean(), hours: Type.Partial(ChatHours), allowedOrigins: Type.Array(Type.String({ maxLength: 300 }), { maxItems: 100 }), groupId: Nullable(Uuid) }, { additionalProperties: false }),
+  Type.Object(
+    {
+      enabled: Type.Boolean(),
+      hours: Type.Partial(ChatHours),
+      allowedOrigins: Type.Array(Type.String({ maxLength: 300 }), { maxItems: 100 }),
+      groupId: Nullable(Uuid),
+      greeting: Type.Partial(WidgetTexts(GREETING)),
+      offlineText: Type.Partial(WidgetTexts(OFFLINE_TEXT)),
+    },
+    { additionalProperties: false },
+  ),
   { additionalProperties: false },
 )
 const OfflineMessage = Type.Object(
@@ -145,7 +161,7 @@ export function chatRoutes(deps: ServiceDeps, listen?: DatabaseHandle['listen'])
 
     app.get(
       '/chat/settings',
-      { schema: { tags: ['chat'], summary: 'Chat hours, allowed origins, team (administrators)', response: { 200: ChatSettings, ...errorResponses } } },
+      { schema: { tags: ['chat'], summary: 'Chat hours, allowed origins, team, widget texts (administrators)', response: { 200: ChatSettings, ...errorResponses } } },
       async (request) => presentSettings(await getChatSettings(deps, actorOf(request))),
     )
     app.put(
@@ -163,6 +179,8 @@ function presentSettings(settings: ChatSettingsValue) {
     hours: { always: settings.hours.always, timeZone: settings.hours.timeZone, weeklyHours: settings.hours.weeklyHours, holidays: [...settings.hours.holidays] },
     allowedOrigins: [...settings.allowedOrigins],
     groupId: settings.groupId,
+    greeting: { ...settings.greeting },
+    offlineText: { ...settings.offlineText },
   }
 }
 

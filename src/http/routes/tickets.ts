@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { TICKET_SORTS } from '../../db/tickets.ts'
 import { AppError } from '../../domain/shared/app-error.ts'
-import { SEVERITIES, TICKET_STATUSES, TICKET_TYPES } from '../../domain/tickets/ticket.ts'
+import { CHANNELS, SEVERITIES, TICKET_STATUSES, TICKET_TYPES } from '../../domain/tickets/ticket.ts'
 import type { ServiceDeps } from '../../services/deps.ts'
 import { addMessage } from '../../services/tickets/add-message.ts'
 import { createTicket } from '../../services/tickets/create-ticket.ts'
@@ -91,6 +91,7 @@ const ListQuery = Type.Object(
     status: Type.Optional(CsvOf(TICKET_STATUSES, 'statuses, comma-separated')),
     severity: Type.Optional(CsvOf(SEVERITIES, 'severities, comma-separated')),
     type: Type.Optional(CsvOf(TICKET_TYPES, 'types, comma-separated')),
+    channel: Type.Optional(CsvOf(CHANNELS, 'channels the tickets came in by, comma-separated, e.g. `chat` or `email,phone`')),
     assignee: Type.Optional(Type.String({ pattern: `^(me|none|${UUID_PATTERN})$`, description: 'a user id, `me` or `none`' })),
     group: Type.Optional(Type.String({ pattern: `^(none|${UUID_PATTERN})$`, description: 'a group id or `none`' })),
     requester: Type.Optional(Type.String({ pattern: `^(me|${UUID_PATTERN})$` })),
@@ -145,6 +146,7 @@ export function ticketRoutes(deps: ServiceDeps): FastifyPluginAsyncTypebox {
           statuses: splitCsv(q.status),
           severities: splitCsv(q.severity),
           types: splitCsv(q.type),
+          channels: splitCsv(q.channel),
           assignee: q.assignee,
           group: q.group,
           requester: q.requester,

@@ -20,7 +20,16 @@ export function workspaceRoutes(deps: ServiceDeps): FastifyPluginAsyncTypebox {
           tags: ['tickets'],
           summary: 'Open tickets in each of the caller’s queues',
           response: {
-            200: Type.Object({ mine: Type.Integer(), myGroups: Type.Integer(), unassigned: Type.Integer(), allOpen: Type.Integer() }),
+            200: Type.Object({
+              mine: Type.Integer(),
+              myGroups: Type.Integer(),
+              unassigned: Type.Integer(),
+              allOpen: Type.Integer(),
+              chats: Type.Object(
+                { mine: Type.Integer(), myGroups: Type.Integer(), unassigned: Type.Integer(), allOpen: Type.Integer() },
+                { description: 'of each queue, the open tickets that came in by web chat' },
+              ),
+            }),
             ...errorResponses,
           },
         },

@@ -10,6 +10,7 @@ export interface ListTicketsInput {
   readonly statuses?: readonly string[]
   readonly severities?: readonly string[]
   readonly types?: readonly string[]
+  readonly channels?: readonly string[]
   /** A user id, `me` or `none`. */
   readonly assignee?: string
   /** A group id or `none`. */
@@ -37,6 +38,7 @@ export async function listTickets(deps: ServiceDeps, actor: Actor, input: ListTi
     statuses: input.statuses,
     severities: input.severities,
     types: input.types,
+    channels: input.channels,
     assigneeId: input.assignee === undefined ? undefined : input.assignee === 'none' ? null : input.assignee === 'me' ? actor.id : input.assignee,
     groupId: input.group === undefined ? undefined : input.group === 'none' ? null : input.group,
     requesterId: input.requester === 'me' ? actor.id : input.requester,
