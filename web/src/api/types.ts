@@ -252,11 +252,17 @@ export interface Category {
   nameEn: string
 }
 
-export interface QueueCounts {
+/** Open tickets in each queue of the viewer. */
+export interface QueueCountsOf {
   mine: number
   myGroups: number
   unassigned: number
   allOpen: number
+}
+
+/** `GET /tickets/counts`: each queue's open tickets, and of them those that came in by web chat. */
+export interface QueueCounts extends QueueCountsOf {
+  chats: QueueCountsOf
 }
 
 export interface SavedView {

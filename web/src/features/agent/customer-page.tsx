@@ -4,6 +4,7 @@ import { Link, useParams } from 'react-router'
 import { ApiError, api } from '../../api/client.ts'
 import type { Organisation, TicketPage } from '../../api/types.ts'
 import { StatusBadge } from '../../components/badges.tsx'
+import { ChannelLabel } from '../../components/channel-label.tsx'
 import { formatDateTime } from '../../components/format.ts'
 import { useLoad } from '../../components/use-load.ts'
 import { type Customer, OPEN_STATUSES } from './agent-types.ts'
@@ -59,9 +60,6 @@ interface Identity {
   readonly source: string
   readonly externalId: string
 }
-
-/** A channel's mark; the label beside it is the accessible name. */
-const CHANNEL_ICONS: Readonly<Record<string, string>> = { email: '✉', phone: '☎', chat: '💬', portal: '🌐', app: '📱', wechat: '🟢', api: '⚙', walk_in: '🚶' }
 
 /** One customer for agents: contact points, open tickets, the history across channels, duplicates to merge, merges to undo. */
 export function CustomerPage() {
@@ -276,10 +274,7 @@ function History({ customerId, version }: { customerId: string; version: number 
         <ol className="cu-timeline" data-testid="history">
           {items.map((item) => (
             <li key={`${item.kind}:${item.id}`} data-testid="history-item" data-kind={item.kind}>
-              <span className="cu-channel">
-                <span aria-hidden="true" className="cu-icon">{CHANNEL_ICONS[item.channel] ?? '•'}</span>
-                {t(`common:channel.${item.channel}`, { defaultValue: item.channel })}
-              </span>
+              <ChannelLabel channel={item.channel} className="cu-channel" />
               <div className="cu-entry">
                 <div>
                   <strong>{t(`history.kind.${item.kind}`)}</strong>{' '}

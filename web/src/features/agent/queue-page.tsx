@@ -2,10 +2,11 @@ import { useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useNavigate, useSearchParams } from 'react-router'
 import { ApiError, api } from '../../api/client.ts'
-import { type QueueCounts, SEVERITIES, type SavedView, TICKET_STATUSES, TICKET_TYPES, seesAllQueues } from '../../api/types.ts'
+import { CHANNELS, type QueueCounts, SEVERITIES, type SavedView, TICKET_STATUSES, TICKET_TYPES, seesAllQueues } from '../../api/types.ts'
+import { ChannelIcon } from '../../components/channel-label.tsx'
 import { useUser } from '../../components/session.tsx'
 import { useLoad } from '../../components/use-load.ts'
-import { ANY_STATUS, COUNT_OF, QUEUE_KEYS, type QueueKey, SLA_FILTERS, SORTS, listQueryOf, queueOf, rememberQueueSearch, tabSearch, toQueryString, viewSearch } from './queue-query.ts'
+import { ANY_STATUS, CHAT_CHANNEL, COUNT_OF, QUEUE_KEYS, type QueueKey, SLA_FILTERS, SORTS, listQueryOf, queueOf, rememberQueueSearch, tabSearch, toQueryString, viewSearch } from './queue-query.ts'
 import { SavedViews } from './saved-views.tsx'
 import { type ShortcutHelpItem, ShortcutsHelp, useShortcuts } from './shortcuts.tsx'
 import { TicketTable } from './ticket-table.tsx'
@@ -23,7 +24,7 @@ const QUEUE_SHORTCUTS: readonly ShortcutHelpItem[] = [
 /** How long the search box waits for more typing before it asks the server. */
 const SEARCH_DELAY_MS = 300
 
-/** The agent's queues: tabs with live counts, filters, sorting, saved views and a paged table. */
+/** The agent's queues: tabs with live counts, a "Chats" quick filter, filters, sorting, saved views and a paged table. */
 export function QueuePage() {
   const { t } = useTranslation('agent')
   const user = useUser()
@@ -96,6 +97,10 @@ export function QueuePage() {
   const status = params.get('status') ?? ''
   const severity = params.get('severity') ?? ''
   const type = params.get('type') ?? ''
+  const channel = params.get('channel') ?? ''
+  const chatsOnly = channel === CHAT_CHANNEL
+  // Open chats of the queue on screen; a custom view has no count of its own.
+  const chatCount = location.queue !== null && counts.data !== undefined ? counts.data.chats[COUNT_OF[location.queue]] : null
   const sla = params.get('sla') ?? ''
   const sort = params.get('sort') ?? '-receivedAt'
   const error = list.error instanceof ApiError ? list.error.message : list.error !== null ? t('common:error.generic') : null
@@ -135,6 +140,25 @@ export function QueuePage() {
           )}
         </ul>
       </nav>
+
+      <div className="ag-quick" role="group" aria-label={t('filter.quick')}>
+        <button
+          type="button"
+          className="ag-quick-filter"
+          aria-pressed={chatsOnly}
+          onClick={() => setParam('channel', chatsOnly ? '' : CHAT_CHANNEL)}
+          title={t('filter.chatsHint')}
+          data-testid="quick-chats"
+        >
+          <ChannelIcon channel={CHAT_CHANNEL} />
+          {t('filter.chats')}
+          {chatCount !== null && (
+            <span className="ag-count" data-testid="quick-chats-count">
+              {chatCount}
+            </span>
+          )}
+        </button>
+      </div>
 
       {location.queue === 'groups' && user.groupIds.length === 0 && <p className="notice">{t('queue.noGroups')}</p>}
 
@@ -200,6 +224,18 @@ export function QueuePage() {
               </option>
             ))}
             <ExtraOption value={type} known={['', ...TICKET_TYPES]} label={(value) => t(`common:type.${value}`)} />
+          </select>
+        </div>
+        <div className="ag-field">
+          <label htmlFor="ag-filter-channel">{t('filter.channel')}</label>
+          <select id="ag-filter-channel" value={channel} onChange={(event) => setParam('channel', event.target.value)} data-testid="filter-channel">
+            <option value="">{t('filter.all')}</option>
+            {CHANNELS.map((value) => (
+              <option key={value} value={value}>
+                {t(`common:channel.${value}`)}
+              </option>
+            ))}
+            <ExtraOption value={channel} known={['', ...CHANNELS]} label={(value) => t(`common:channel.${value}`, { defaultValue: value })} />
           </select>
         </div>
         <div className="ag-field">

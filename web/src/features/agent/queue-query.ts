@@ -19,7 +19,10 @@ export const SORTS = ['-receivedAt', 'receivedAt', '-updatedAt', 'severity', '-p
 export const SLA_FILTERS = ['at_risk,breached', 'breached', 'at_risk', 'ok'] as const
 
 /** Parameters of `GET /tickets` that a queue URL or a saved view may carry. */
-export const FILTER_PARAMS = ['assignee', 'group', 'requester', 'organisation', 'tag', 'status', 'severity', 'type', 'sla', 'text', 'sort'] as const
+export const FILTER_PARAMS = ['assignee', 'group', 'requester', 'organisation', 'tag', 'status', 'severity', 'type', 'channel', 'sla', 'text', 'sort'] as const
+
+/** The channel of the "Chats" quick filter (the API's `channel`). */
+export const CHAT_CHANNEL = 'chat'
 
 /** The status filter's value for "any status" (the API's default when `status` is absent). */
 export const ANY_STATUS = 'any'
@@ -92,7 +95,7 @@ export function viewSearch(viewId: string, query: string): string {
 export function tabSearch(params: URLSearchParams, queue: QueueKey, group: string | null): string {
   const kept: [string, string][] = [['queue', queue]]
   if (queue === 'groups' && group !== null) kept.push(['group', group])
-  for (const name of ['status', 'severity', 'type', 'sla', 'text', 'sort'] as const) {
+  for (const name of ['status', 'severity', 'type', 'channel', 'sla', 'text', 'sort'] as const) {
     const value = params.get(name)
     if (value !== null && value !== '') kept.push([name, value])
   }

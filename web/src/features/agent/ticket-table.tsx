@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router'
 import type { Ticket } from '../../api/types.ts'
 import { SeverityBadge, StatusBadge } from '../../components/badges.tsx'
+import { ChannelLabel } from '../../components/channel-label.tsx'
 import { formatAge, formatDateTime, formatRelative } from '../../components/format.ts'
 import { useUser } from '../../components/session.tsx'
 import { SlaCountdown } from '../../components/sla.tsx'
@@ -18,7 +19,7 @@ export interface TicketSelection {
 
 /**
  * A table of tickets: number, subject (a link to the ticket), status, severity, priority, the
- * next SLA due time as a live countdown, type, who has it, and when it arrived and last
+ * next SLA due time as a live countdown, type and the channel it came in by, who has it, and when it arrived and last
  * changed. Optionally a checkbox per row (bulk actions) and a highlighted row (keyboard
  * selection).
  */
@@ -68,7 +69,7 @@ export function TicketTable({
             <th scope="col" className="ag-nowrap">
               {t('table.sla')}
             </th>
-            <th scope="col">{t('table.type')}</th>
+            <th scope="col">{t('table.typeChannel')}</th>
             <th scope="col">{t('table.assignee')}</th>
             <th scope="col">{showAge ? t('table.age') : t('table.received')}</th>
             <th scope="col">{t('table.updated')}</th>
@@ -116,7 +117,12 @@ export function TicketTable({
                 <td className="ag-nowrap">
                   <SlaCountdown dueAt={ticket.slaDueAt} state={ticket.slaState} now={now} timeZone={timeZone} />
                 </td>
-                <td className="ag-nowrap">{t(`common:type.${ticket.type}`)}</td>
+                <td className="ag-nowrap">
+                  {t(`common:type.${ticket.type}`)}
+                  <div className="muted ag-small">
+                    <ChannelLabel channel={ticket.channel} testId="ticket-channel" />
+                  </div>
+                </td>
                 <td className="ag-nowrap">
                   {ticket.assigneeId != null ? (assigneeNames.get(ticket.assigneeId) ?? t('table.someone')) : <span className="muted">{t('table.unassigned')}</span>}
                   {group !== undefined && <div className="muted ag-small">{group}</div>}
