@@ -7,6 +7,8 @@
  * resumes the same conversation and resends what was not stored, under the same client id.
  */
 
+import { WIDGET_STATUS_TEXTS } from './widget-texts.ts'
+
 type Locale = 'zh-CN' | 'en'
 
 const STRINGS = {
@@ -14,8 +16,7 @@ const STRINGS = {
     launcher: '在线客服',
     title: '在线客服',
     close: '关闭对话窗口',
-    online: '客服在线，通常几分钟内回复',
-    offline: '现在是非服务时间，请留言，我们会尽快联系您',
+    ...WIDGET_STATUS_TEXTS['zh-CN'],
     connecting: '正在连接…',
     reconnecting: '连接中断，正在重新连接…',
     log: '对话记录',
@@ -46,8 +47,7 @@ const STRINGS = {
     launcher: 'Chat with us',
     title: 'Customer service',
     close: 'Close the chat window',
-    online: 'We are online and usually reply within minutes',
-    offline: 'We are away right now. Leave a message and we will get back to you.',
+    ...WIDGET_STATUS_TEXTS.en,
     connecting: 'Connecting…',
     reconnecting: 'Connection lost, reconnecting…',
     log: 'Conversation',
@@ -231,6 +231,9 @@ function start(): void {
   let typingIdle: ReturnType<typeof setTimeout> | null = null
   let agentTypingTimer: ReturnType<typeof setTimeout> | null = null
   let identified = false
+  // The desk's own lines from the chat settings, when it set them.
+  let greeting: string | null = null
+  let offlineText: string | null = null
 
   function readPending(): Pending[] {
     try {
@@ -277,7 +280,7 @@ function start(): void {
   function showMode(): void {
     compose.hidden = !online
     offline.hidden = online || !offlineThanks.hidden
-    status.textContent = ready ? t(online ? 'online' : 'offline') : status.textContent
+    status.textContent = ready ? (online ? (greeting ?? t('online')) : (offlineText ?? t('offline'))) : status.textContent
   }
 
   function send(frame: object): boolean {
@@ -327,6 +330,8 @@ function start(): void {
         }
         online = frame.online === true
         identified = frame.identified === true
+        greeting = typeof frame.greeting === 'string' ? frame.greeting : null
+        offlineText = typeof frame.offlineText === 'string' ? frame.offlineText : null
         lines.length = 0
         for (const item of (frame.history as Record<string, unknown>[] | undefined) ?? []) upsert(toLine(item))
         // Whatever was not acknowledged before the connection dropped goes again, same client id.

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next'
 import { NavLink, Navigate, Route, Routes } from 'react-router'
 import './admin.css'
 import { CategoriesPage } from './categories-page.tsx'
+import { ChatSettingsPage } from './chat-settings-page.tsx'
 import { GroupsPage } from './groups-page.tsx'
 import { IntegrationsPage } from './integrations-page.tsx'
 import { OrganisationsPage } from './organisations-page.tsx'
@@ -9,9 +10,9 @@ import { OutboxPage } from './outbox-page.tsx'
 import { SlaAdminPage } from './sla/sla-admin-page.tsx'
 import { UsersPage } from './users-page.tsx'
 
-const TABS = ['users', 'groups', 'organisations', 'categories', 'sla', 'integrations', 'outbox'] as const
+const TABS = ['users', 'groups', 'organisations', 'categories', 'sla', 'integrations', 'chat', 'outbox'] as const
 
-/** Administration under `/admin`: people, teams, customer companies, the category tree and the SLA engine. */
+/** Administration under `/admin`: people, teams, customer companies, the category tree, the SLA engine, integrations, web chat and the outbox. */
 export function AdminArea() {
   const { t } = useTranslation('admin')
   return (
@@ -36,6 +37,7 @@ export function AdminArea() {
         <Route path="categories" element={<CategoriesPage />} />
         <Route path="sla/*" element={<SlaAdminPage />} />
         <Route path="integrations" element={<IntegrationsPage />} />
+        <Route path="chat" element={<ChatSettingsPage />} />
         <Route path="outbox" element={<OutboxPage />} />
         <Route path="*" element={<Navigate to="/admin/users" replace />} />
       </Routes>
