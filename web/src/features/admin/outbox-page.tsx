@@ -37,7 +37,9 @@ export function OutboxPage() {
   const [problem, setProblem] = useState<Problem | null>(null)
   const stateId = useId()
   const topicId = useId()
-  const list = useLoad(() => api.get<{ items: OutboxMessage[] }>(`/admin/outbox?state=${state}${topic === '' ? '' : `&topic=${encodeURIComponent(topic)}`}`), [state, topic])
+  const query = `state=${state}${topic === '' ? '' : `&topic=${encodeURIComponent(topic)}`}`
+  // The answer carries its query: rows of the previous filter are not shown under the new one while it loads.
+  const list = useLoad(async () => ({ query, ...(await api.get<{ items: OutboxMessage[] }>(`/admin/outbox?${query}`)) }), [query])
   const when = (iso: string | null) => (iso === null ? '—' : new Intl.DateTimeFormat(i18n.language, { dateStyle: 'short', timeStyle: 'medium' }).format(new Date(iso)))
 
   async function retry(message: OutboxMessage) {
@@ -52,7 +54,7 @@ export function OutboxPage() {
     }
   }
 
-  const items = list.data?.items ?? []
+  const items = list.data?.query === query ? list.data.items : []
   return (
     <section className="stack" aria-labelledby="outbox-title" data-testid="outbox-page">
       <h2 id="outbox-title">{t('outbox.title')}</h2>
@@ -78,7 +80,7 @@ export function OutboxPage() {
       <Notice text={notice} />
       <ProblemAlert problem={problem} showDetail />
       <ListProblem error={list.error} />
-      {!list.loading && items.length === 0 && list.error === null && <p data-testid="outbox-empty">{t(`outbox.none.${state}`)}</p>}
+      {!list.loading && list.data?.query === query && items.length === 0 && list.error === null && <p data-testid="outbox-empty">{t(`outbox.none.${state}`)}</p>}
       {items.length > 0 && (
         <div className="ad-table-scroll">
           <table className="ad-table" data-testid="outbox-table">
@@ -97,7 +99,7 @@ export function OutboxPage() {
             </thead>
             <tbody>
               {items.map((message) => (
-                <tr key={message.id} data-testid="outbox-row">
+                <tr key={message.id} data-testid="outbox-row" data-state={message.state}>
                   <td>{TOPICS.includes(message.topic as (typeof TOPICS)[number]) ? t(`outbox.topics.${message.topic}`) : message.topic}</td>
                   <td>
                     {message.recipient ?? '—'}
