@@ -7,6 +7,7 @@ const UNIQUE_FIELDS: Readonly<Record<string, string>> = {
   users_phone_key: 'phone',
   users_wechat_key: 'wechatOpenId',
   users_app_user_key: 'appUserId',
+  users_phone_extension_key: 'phoneExtension',
   groups_name_key: 'name',
   categories_sibling_name_key: 'nameEn',
   saved_views_name_key: 'name',

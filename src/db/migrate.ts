@@ -9,6 +9,7 @@ import * as webhooks from './migrations/0006-webhooks.ts'
 import * as chat from './migrations/0007-chat.ts'
 import * as identity from './migrations/0008-identity.ts'
 import * as channelFilter from './migrations/0009-channel-filter.ts'
+import * as staffExtension from './migrations/0010-staff-extension.ts'
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core': core,
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-chat': chat,
   '0008-identity': identity,
   '0009-channel-filter': channelFilter,
+  '0010-staff-extension': staffExtension,
 }
 
 class StaticMigrationProvider implements MigrationProvider {

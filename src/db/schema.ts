@@ -33,6 +33,8 @@ export interface UsersTable {
   updated_at: Timestamp
   preferred_channel: Generated<string>
   merged_into: Generated<string | null>
+  /** Staff only: the PBX extension (分机号) telephony events name the agent by. */
+  phone_extension: Generated<string | null>
 }
 
 export interface GroupsTable {

@@ -162,6 +162,7 @@ export const User = Type.Object({
   name: Type.String(),
   email: Nullable(Type.String()),
   phone: Nullable(Type.String()),
+  phoneExtension: Type.Optional(Nullable(Type.String({ description: 'staff only (absent on customers): the PBX extension (分机号) telephony events name the agent by' }))),
   wechatOpenId: Nullable(Type.String()),
   appUserId: Nullable(Type.String()),
   roles: Type.Array(Role),

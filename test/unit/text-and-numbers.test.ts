@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { splitStatements } from '../../src/db/migrations/run-script.ts'
-import { normaliseEmail, normalisePhone } from '../../src/domain/people/contact-points.ts'
+import { isPhoneExtension, normaliseEmail, normalisePhone } from '../../src/domain/people/contact-points.ts'
 import { indexWords, queryWords } from '../../src/domain/text/segment.ts'
 import { cleanFileName, looksLikeText } from '../../src/domain/tickets/attachment-types.ts'
 import { formatTicketNumber, localDateKey } from '../../src/domain/tickets/ticket-number.ts'
@@ -136,6 +136,11 @@ describe('contact points', () => {
   it('keeps an international number in its own country', () => {
     expect(normalisePhone('+49 30 1234567')).toBe('+49301234567')
     expect(normalisePhone('+1 202 555 0143')).toBe('+12025550143')
+  })
+
+  it('takes PBX extensions as digits, * and #, 1 to 20 characters', () => {
+    for (const extension of ['8001', '0', '*72#', '#31#', '1'.repeat(20), '13800138000']) expect(isPhoneExtension(extension)).toBe(true)
+    for (const other of ['', ' 8001', '80-01', '8 001', 'ext8001', '+8001', '８００１', '1'.repeat(21), 'wang.fang@desk.test']) expect(isPhoneExtension(other)).toBe(false)
   })
 
   it('gives null for things that are not phone numbers', () => {

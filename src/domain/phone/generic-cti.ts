@@ -9,7 +9,7 @@ import type { CallDirection, CallEventType } from './call-state.ts'
  * - `callId`: the PBX's id of the call (at most 250 characters)
  * - `user` / `user[]`: real name(s) of the agents rung (in) or calling (out); optional
  * - `queue`: optional queue name
- * - `answeringNumber` (answer, hangup): the agent who picked up, looked up by phone, login (e-mail) or id
+ * - `answeringNumber` (answer, hangup): the agent who picked up, looked up by extension, phone, login (e-mail) or id
  * - `cause` (hangup): `normalClearing`, `busy`, `cancel`, `noAnswer`, `congestion`, `notFound`, `forwarded`
  * The desk answers `{}`, or `{"action":"reject","reason":"busy"}` to a `newCall` from a blocked number.
  */

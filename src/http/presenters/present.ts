@@ -108,12 +108,18 @@ export function presentEvent(event: EventWithActor, viewer: Actor): Static<typeo
   return isStaff(viewer) ? { ...base, data: event.data } : base
 }
 
+/** A customer's record (contacts have the one role customer); staff have any other roles. */
+function isCustomerRecord(user: UserView): boolean {
+  return user.roles.length === 1 && user.roles[0] === 'customer'
+}
+
 export function presentUser(user: UserView): Static<typeof S.User> {
   return {
     id: user.id,
     name: user.name,
     email: user.email,
     phone: user.phone,
+    ...(isCustomerRecord(user) ? {} : { phoneExtension: user.phone_extension }),
     wechatOpenId: user.wechat_open_id,
     appUserId: user.app_user_id,
     roles: user.roles as Static<typeof S.Role>[],

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
+import { PHONE_EXTENSION_PATTERN } from '../../domain/people/contact-points.ts'
 import type { ServiceDeps } from '../../services/deps.ts'
 import { type UserKind, createUser, getUser, listUsers, updateUser } from '../../services/people/users.ts'
 import { actorOf } from '../auth.ts'
@@ -7,6 +8,12 @@ import { presentUser } from '../presenters/present.ts'
 import { Email, IdParams, Name, Nullable, PageQuery, Role, StringEnum, Tier, User, Uuid, errorResponses } from '../schemas.ts'
 
 const Phone = Type.String({ minLength: 3, maxLength: 40, pattern: '^[+0-9 ()-]+$' })
+const PhoneExtension = Type.String({
+  minLength: 1,
+  maxLength: 20,
+  pattern: PHONE_EXTENSION_PATTERN,
+  description: 'the PBX extension (分机号) telephony events name this agent by: digits, * and #; one person per extension',
+})
 const ExternalId = Type.String({ minLength: 1, maxLength: 128 })
 const Password = Type.String({ minLength: 10, maxLength: 1024, description: 'at least 10 characters' })
 
@@ -24,6 +31,7 @@ const contactFields = {
 }
 const staffFields = {
   roles: Type.Optional(Type.Array(Role, { minItems: 1, maxItems: 5 })),
+  phoneExtension: Type.Optional(Nullable(PhoneExtension)),
   tier: Type.Optional(Nullable(Tier)),
   groupIds: Type.Optional(Type.Array(Uuid, { maxItems: 100 })),
 }
@@ -47,7 +55,7 @@ function peopleRoutes(deps: ServiceDeps, kind: UserKind, path: '/users' | '/cust
           summary: `List ${tag}`,
           querystring: Type.Object(
             {
-              q: Type.Optional(Type.String({ maxLength: 100, description: 'part of the name, e-mail or phone' })),
+              q: Type.Optional(Type.String({ maxLength: 100, description: kind === 'staff' ? 'part of the name, e-mail or phone, or a whole extension' : 'part of the name, e-mail or phone' })),
               organisationId: Type.Optional(Uuid),
               ...(kind === 'staff' ? { role: Type.Optional(Role) } : {}),
               ...PageQuery,

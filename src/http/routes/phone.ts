@@ -29,7 +29,7 @@ const NativeEvent = Type.Object(
     to: Type.Optional(Number_),
     direction: Type.Optional(StringEnum(CALL_DIRECTIONS)),
     queue: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
-    agent: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200, description: "the agent's user id, e-mail, phone or name" }))),
+    agent: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200, description: "the agent: extension (分机号, matched first), user id, e-mail, phone or name" }))),
     cause: Type.Optional(Nullable(Type.String({ maxLength: 50 }))),
     recordingUrl: Type.Optional(Nullable(HttpUrl)),
     at: Type.Optional(DateTime),

@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import { v7 as uuidv7 } from 'uuid'
 import type { Actor } from '../../domain/policy/actor.ts'
 import { assertMayRead, assertMayWrite } from '../../domain/policy/policy.ts'
-import { normaliseEmail, normalisePhone } from '../../domain/people/contact-points.ts'
+import { isPhoneExtension, normaliseEmail, normalisePhone } from '../../domain/people/contact-points.ts'
 import { AppError, invalidField } from '../../domain/shared/app-error.ts'
 import type { Role, Tier } from '../../domain/tickets/ticket.ts'
 import type { Db } from '../../db/connection.ts'
@@ -20,6 +20,8 @@ export interface UserInput {
   readonly name?: string
   readonly email?: string | null
   readonly phone?: string | null
+  /** Staff only: the PBX extension (分机号) telephony events name the agent by. */
+  readonly phoneExtension?: string | null
   readonly wechatOpenId?: string | null
   readonly appUserId?: string | null
   readonly roles?: readonly Role[]
@@ -66,6 +68,11 @@ async function columnsFrom(trx: Db, input: UserInput, kind: UserKind) {
     const phone = input.phone === null ? null : normalisePhone(input.phone)
     if (input.phone !== null && phone === null) throw invalidField('phone', 'not a valid phone number')
     columns.phone = phone
+  }
+  if (input.phoneExtension !== undefined) {
+    if (kind === 'customer' && input.phoneExtension !== null) throw invalidField('phoneExtension', 'only staff have an extension')
+    if (input.phoneExtension !== null && !isPhoneExtension(input.phoneExtension)) throw invalidField('phoneExtension', 'digits, * and # only, 1 to 20 characters')
+    columns.phone_extension = input.phoneExtension
   }
   if (input.wechatOpenId !== undefined) columns.wechat_open_id = input.wechatOpenId
   if (input.appUserId !== undefined) columns.app_user_id = input.appUserId
@@ -181,7 +188,7 @@ export interface ListUsersInput {
   readonly offset?: number
 }
 
-/** Lists users of a kind, with a name / e-mail / phone search. */
+/** Lists users of a kind, with a name / e-mail / phone (staff: extension) search. */
 export async function listUsers(deps: ServiceDeps, actor: Actor, kind: UserKind, input: ListUsersInput): Promise<{ items: UserView[]; total: number }> {
   assertMayRead(actor, resourceOf(kind))
   return inTransaction(deps, async (trx) => {
@@ -205,6 +212,8 @@ export async function listUsers(deps: ServiceDeps, actor: Actor, kind: UserKind,
           // External ids match whole: an app user id, a WeChat openid, any source's id.
           eb('wechat_open_id', '=', q),
           eb('app_user_id', '=', q),
+          // A staff member's PBX extension matches whole too.
+          ...(kind === 'staff' ? [eb('phone_extension', '=', q)] : []),
           eb.exists(eb.selectFrom('customer_identities').select('customer_identities.user_id').whereRef('customer_identities.user_id', '=', 'users.id').where('customer_identities.external_id', '=', q)),
         ]),
       )

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { normalisePhone } from '../../domain/people/contact-points.ts'
+import { isPhoneExtension, normalisePhone } from '../../domain/people/contact-points.ts'
 import type { Db } from '../../db/connection.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -10,9 +10,11 @@ export function storedNumber(raw: string): string {
 }
 
 /**
- * The staff member a PBX names, trying each reference in turn: a user id, an e-mail (login),
- * a phone number in any notation, then the person's name (the three-event form sends real
- * names). Undefined when nobody active matches.
+ * The staff member a PBX names, trying each reference in turn: first an exact extension
+ * (`8001`, before any phone normalisation, which would read a 7- or 8-digit extension as a
+ * Chinese landline number), then a user id, an e-mail (login), a phone number in any notation,
+ * then the person's name (the three-event form sends real names). Undefined when nobody active
+ * matches.
  */
 export async function findAgentByRefs(trx: Db, refs: readonly string[]): Promise<string | undefined> {
   for (const ref of refs) {
@@ -25,6 +27,8 @@ export async function findAgentByRefs(trx: Db, refs: readonly string[]): Promise
       .where(sql<boolean>`roles <> ARRAY['customer']::text[]`)
       .limit(1)
     let found: { id: string } | undefined
+    if (isPhoneExtension(value)) found = await staff.where('phone_extension', '=', value).executeTakeFirst()
+    if (found !== undefined) return found.id
     if (UUID.test(value)) found = await staff.where('id', '=', value).executeTakeFirst()
     else if (value.includes('@')) found = await staff.where('email', '=', value.toLowerCase()).executeTakeFirst()
     if (found === undefined) {

@@ -12,7 +12,7 @@ export async function reportAgentState(deps: ServiceDeps, actor: Actor, input: {
   assertMayReportCalls(actor)
   return inTransaction(deps, async (trx) => {
     const userId = await findAgentByRefs(trx, [input.agent])
-    if (userId === undefined) throw invalidField('agent', 'no active staff member with this id, e-mail, phone or name')
+    if (userId === undefined) throw invalidField('agent', 'no active staff member with this extension, id, e-mail, phone or name')
     return setPresence(trx, actor.id, userId, input.state, input.at ?? deps.clock(), deps.clock())
   })
 }

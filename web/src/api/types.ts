@@ -214,6 +214,8 @@ export interface User {
   name: string
   email: string | null
   phone: string | null
+  /** Staff only (absent on customers): the PBX extension (分机号). */
+  phoneExtension?: string | null
   wechatOpenId: string | null
   appUserId: string | null
   roles: Role[]

@@ -29,6 +29,7 @@ const FIELD_MESSAGES: readonly [RegExp, string][] = [
   [/must match pattern|must match format|must be equal to one of/, 'format'],
   [/already taken/, 'taken'],
   [/not a valid phone number/, 'phone'],
+  [/digits, \* and # only/, 'extension'],
   [/no such organisation/, 'noOrganisation'],
   [/no such group/, 'noGroup'],
   [/needs a tier/, 'tierNeeded'],

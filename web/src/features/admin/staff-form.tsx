@@ -8,13 +8,16 @@ import { CheckboxGroup } from './admin-ui.tsx'
 export const STAFF_ROLES: readonly Exclude<Role, 'customer'>[] = ['agent', 'supervisor', 'manager', 'admin']
 const TIERS: readonly Tier[] = ['L1', 'L2', 'L3']
 export const MIN_PASSWORD = 10
+/** A PBX extension (分机号) as the server takes it: digits, * and #, 1–20 characters. */
+const EXTENSION = /^[0-9*#]{1,20}$/
 
-/** Creates or edits a staff account: roles, tier (agents need one), groups, password, active. */
+/** Creates or edits a staff account: roles, tier (agents need one), PBX extension, groups, password, active. */
 export function StaffForm({ user, groups, onSaved, onCancel }: { user: User | null; groups: readonly Group[]; onSaved: (user: User) => void; onCancel: () => void }) {
   const { t } = useTranslation('admin')
   const { t: tp } = useTranslation('portal')
   const [name, setName] = useState(user?.name ?? '')
   const [email, setEmail] = useState(user?.email ?? '')
+  const [phoneExtension, setPhoneExtension] = useState(user?.phoneExtension ?? '')
   const [roles, setRoles] = useState<Role[]>(user?.roles ?? ['agent'])
   const [tier, setTier] = useState<Tier | ''>(user?.tier ?? (user === null ? 'L1' : ''))
   const [groupIds, setGroupIds] = useState<string[]>(user?.groupIds ?? [])
@@ -30,6 +33,7 @@ export function StaffForm({ user, groups, onSaved, onCancel }: { user: User | nu
     if (name.trim() === '') missing.name = tp('fieldError.blank')
     if (roles.length === 0) missing.roles = tp('fieldError.atLeastOne')
     if (roles.includes('agent') && tier === '') missing.tier = tp('fieldError.tierNeeded')
+    if (phoneExtension.trim() !== '' && !EXTENSION.test(phoneExtension.trim())) missing.phoneExtension = tp('fieldError.extension')
     if (user === null && password === '') missing.password = tp('fieldError.blank')
     else if (password !== '' && password.length < MIN_PASSWORD) missing.password = tp('fieldError.tooShort', { count: MIN_PASSWORD })
     const local = localProblem(missing, tp)
@@ -44,6 +48,7 @@ export function StaffForm({ user, groups, onSaved, onCancel }: { user: User | nu
       roles,
       tier: tier === '' ? null : tier,
       groupIds,
+      ...(user === null && phoneExtension.trim() === '' ? {} : { phoneExtension: phoneExtension.trim() === '' ? null : phoneExtension.trim() }),
       ...(password !== '' ? { password } : {}),
     }
     try {
@@ -64,6 +69,7 @@ export function StaffForm({ user, groups, onSaved, onCancel }: { user: User | nu
     email: { label: t('fields.email'), id: `${prefix}-email` },
     roles: { label: t('fields.roles'), id: `${prefix}-roles` },
     tier: { label: t('fields.tier'), id: `${prefix}-tier` },
+    phoneExtension: { label: t('fields.phoneExtension'), id: `${prefix}-extension` },
     groupIds: { label: t('fields.groups'), id: `${prefix}-groups` },
     password: { label: t('fields.password'), id: `${prefix}-password` },
     isActive: { label: t('fields.active'), id: `${prefix}-active` },
@@ -98,6 +104,17 @@ export function StaffForm({ user, groups, onSaved, onCancel }: { user: User | nu
               </option>
             ))}
           </select>
+        </Field>
+        <Field id={labels.phoneExtension.id} label={t('fields.phoneExtension')} field="phoneExtension" problem={problem} hint={t('users.extensionHint')}>
+          <input
+            {...controlProps(labels.phoneExtension.id, problem, 'phoneExtension', true)}
+            value={phoneExtension}
+            onChange={(event) => setPhoneExtension(event.target.value)}
+            maxLength={20}
+            inputMode="tel"
+            autoComplete="off"
+            data-testid="user-extension"
+          />
         </Field>
         <Field
           id={labels.password.id}

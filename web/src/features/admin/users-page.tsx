@@ -143,6 +143,7 @@ function StaffSection() {
               <th scope="col">{t('fields.email')}</th>
               <th scope="col">{t('fields.roles')}</th>
               <th scope="col">{t('fields.tier')}</th>
+              <th scope="col">{t('fields.phoneExtension')}</th>
               <th scope="col">{t('fields.groups')}</th>
               <th scope="col">{t('fields.status')}</th>
               <th scope="col">
@@ -157,6 +158,7 @@ function StaffSection() {
                 <td className="ad-nowrap">{user.email ?? '—'}</td>
                 <td>{user.roles.map((value) => t(`roles.${value}`)).join(t('ui.listSeparator'))}</td>
                 <td>{user.tier ?? '—'}</td>
+                <td className="ad-nowrap" data-testid="user-extension-cell">{user.phoneExtension ?? '—'}</td>
                 <td>{user.groupIds.map((id) => groupNames.get(id) ?? '…').join(t('ui.listSeparator')) || '—'}</td>
                 <td>
                   <ActiveBadge active={user.isActive} />
