@@ -1,5 +1,5 @@
 import type { ServiceDeps } from '../services/deps.ts'
-import { describeImapUrl, parseImapUrl, startImapPoller } from './email/imap-poller.ts'
+import { startImapPoller } from './email/imap-poller.ts'
 import { startSmtpListener } from './email/smtp-listener.ts'
 
 /** Listeners and pollers of the inbound channels that run beside the HTTP server. */
@@ -27,7 +27,6 @@ export async function startChannels(deps: ServiceDeps, log: (message: string, er
   }
   if (config.imapUrl !== undefined) {
     const poller = startImapPoller(deps, { url: config.imapUrl, pollSeconds: config.imapPollSeconds, limitBytes: config.inboundEmailLimitBytes, log })
-    log(`IMAP polling ${describeImapUrl(parseImapUrl(config.imapUrl))} every ${Math.max(1, config.imapPollSeconds)} s`)
     stops.push(poller.stop)
   }
   return {

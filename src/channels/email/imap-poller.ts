@@ -44,7 +44,7 @@ export function parseImapUrl(url: string): ImapSettings {
 }
 
 /** The mailbox an IMAP URL names, without its password (for logs). */
-export function describeImapUrl(settings: ImapSettings): string {
+function describeImapUrl(settings: ImapSettings): string {
   return `${settings.secure ? 'imaps' : 'imap'}://${settings.user}@${settings.host}:${settings.port}/${settings.mailbox}`
 }
 
@@ -164,6 +164,7 @@ export function startImapPoller(deps: ServiceDeps, options: ImapPollerOptions): 
     if (stopped || running !== null) return
     pollOnce().catch((error: unknown) => log(`IMAP poll failed (${error instanceof Error ? error.message : String(error)}); retrying in ${intervalSeconds} s`, error))
   }
+  log(`IMAP polling ${where} every ${intervalSeconds} s`)
   const first = setTimeout(tick, 0)
   const timer = setInterval(tick, intervalSeconds * 1000)
   first.unref()
